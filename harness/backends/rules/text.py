@@ -1,0 +1,71 @@
+"""A read-only view of a call for the rules: turns with normalised text, and finding records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from harness.contract import ComplianceType, MarkerType, Role
+from harness.conversations import ConversationRecord
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight quotes, single spaces: what every rule pattern is written against."""
+    return _SPACES.sub(" ", text.translate(_QUOTES).lower()).strip()
+
+
+@dataclass(frozen=True)
+class Turn:
+    index: int
+    role: Role
+    text: str  # as transcribed
+
+    @cached_property
+    def lower(self) -> str:
+        return normalise(self.text)
+
+    @property
+    def is_caller(self) -> bool:
+        return self.role is Role.USER
+
+
+@dataclass(frozen=True)
+class CallView:
+    turns: tuple[Turn, ...]
+
+    @classmethod
+    def of(cls, conversation: ConversationRecord) -> CallView:
+        return cls(tuple(Turn(i, m.role, m.content) for i, m in enumerate(conversation.messages)))
+
+    @cached_property
+    def caller_turns(self) -> tuple[Turn, ...]:
+        return tuple(t for t in self.turns if t.role is Role.USER)
+
+    @cached_property
+    def assistant_turns(self) -> tuple[Turn, ...]:
+        return tuple(t for t in self.turns if t.role is Role.ASSISTANT)
+
+    def next_turn(self, index: int, role: Role) -> Turn | None:
+        """The first turn by `role` after message `index`."""
+        return next((t for t in self.turns[index + 1 :] if t.role is role), None)
+
+    def previous_turn(self, index: int, role: Role) -> Turn | None:
+        return next((t for t in reversed(self.turns[:index]) if t.role is role), None)
+
+
+@dataclass(frozen=True)
+class MarkerFinding:
+    message: int
+    type: MarkerType
+    description: str
+
+
+@dataclass(frozen=True)
+class FlagFinding:
+    type: ComplianceType
+    message: int | None
+    description: str

@@ -1,0 +1,200 @@
+"""Detectors and masking for what a brief must never leak (DESIGN.md §1).
+
+Everything here is pure text processing. Call transcripts say numbers aloud ("four one one one,
+double two ..."), so every detector works on *digit runs*: maximal stretches of digits and digit
+words with their character span in the original text, whichever way they were written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+REPEATERS = {"double": 2, "triple": 3}
+# Between the digits of one spoken number people pause, hyphenate or say a filler.
+JOINERS = {"-", ",", ".", "/", "–", "—", "uh", "um", "er", "erm"}
+ZERO_LETTERS = {"oh", "o"}
+
+_TOKEN = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    digits: str
+    start: int
+    end: int
+
+
+def digit_runs(text: str) -> list[DigitRun]:
+    """Every maximal run of digits in `text`, spoken ("four one one") or written ("4111")."""
+    runs: list[DigitRun] = []
+    digits, start, end = "", -1, -1
+    pending_repeat = 1
+    tokens = list(_TOKEN.finditer(text))
+    for i, token in enumerate(tokens):
+        word = token.group().lower()
+        value = _digit_value(word, bool(digits))
+        if value is not None:
+            if not digits:
+                start = token.start()
+            digits += value * pending_repeat
+            pending_repeat, end = 1, token.end()
+        elif word in REPEATERS and _next_is_digit(tokens[i + 1 : i + 2]):
+            if not digits:
+                start = token.start()
+            pending_repeat = REPEATERS[word]
+        elif digits and word in JOINERS:
+            continue
+        else:
+            if digits:
+                runs.append(DigitRun(digits, start, end))
+            digits, pending_repeat = "", 1
+    if digits:
+        runs.append(DigitRun(digits, start, end))
+    return runs
+
+
+def _digit_value(word: str, in_run: bool) -> str | None:
+    if word.isdigit():
+        return word
+    if word in ZERO_LETTERS:
+        # "oh" is zero only inside a number ("five oh two"), not "oh, I see".
+        return "0" if in_run else None
+    return DIGIT_WORDS.get(word)
+
+
+def _next_is_digit(following: list[re.Match]) -> bool:
+    if not following:
+        return False
+    word = following[0].group().lower()
+    return word.isdigit() or (word in DIGIT_WORDS and word not in ZERO_LETTERS)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+# Issuer ranges (IIN prefixes) of the card networks, with the lengths they issue. Many account
+# numbers pass Luhn too; a card number must also fall in a network's range.
+_NETWORKS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = (
+    ("visa", ((4, 4),), frozenset({13, 16, 19})),
+    ("mastercard", ((51, 55), (2221, 2720)), frozenset({16})),
+    ("amex", ((34, 34), (37, 37)), frozenset({15})),
+    ("discover", ((6011, 6011), (644, 649), (65, 65), (622126, 622925)), frozenset({16, 17, 18, 19})),
+    ("diners", ((300, 305), (36, 36), (38, 39)), frozenset({14, 15, 16, 17, 18, 19})),
+    ("jcb", ((3528, 3589),), frozenset({16, 17, 18, 19})),
+    ("unionpay", ((62, 62),), frozenset({16, 17, 18, 19})),
+    ("maestro", ((50, 50), (56, 58), (6304, 6304), (6759, 6759), (676770, 676774)),
+     frozenset(range(12, 20))),
+)
+
+
+def card_network(digits: str) -> str | None:
+    """The network whose range and length `digits` fits, or None."""
+    for name, ranges, lengths in _NETWORKS:
+        if len(digits) not in lengths:
+            continue
+        for low, high in ranges:
+            width = len(str(low))
+            if low <= int(digits[:width]) <= high:
+                return name
+    return None
+
+
+def is_card_number(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and luhn_valid(digits) and card_network(digits) is not None
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # card_number | cvv | ssn | pin | one_time_code | password
+    value: str  # the digits (or the secret word) found
+    start: int
+    end: int
+
+    @property
+    def masked(self) -> str:
+        if self.kind == "card_number":
+            return f"****{self.value[-4:]}"
+        if self.kind == "ssn":
+            return f"***-**-{self.value[-4:]}"
+        return f"[{self.kind.upper().replace('_', ' ')}]"
+
+
+def find_card_numbers(text: str) -> list[Finding]:
+    findings = []
+    for run in digit_runs(text):
+        card = _card_within(run.digits)
+        if card is not None:
+            findings.append(Finding("card_number", card, run.start, run.end))
+    return findings
+
+
+def _card_within(digits: str) -> str | None:
+    """A card number at the start of a run, allowing trailing digits (an expiry read straight on)."""
+    if len(digits) < 13:
+        return None
+    for length in range(min(19, len(digits)), 12, -1):
+        if is_card_number(digits[:length]):
+            return digits[:length]
+    return None
+
+
+_SSN_WRITTEN = re.compile(r"\b(\d{3})[- ](\d{2})[- ](\d{4})\b")
+_CONTEXTS = {
+    "ssn": re.compile(r"\b(social security|social|ssn|s\.s\.n\.?)\b", re.I),
+    "cvv": re.compile(r"\b(cvv2?|cvc2?|cid|security code|three digits?|3 digits?|code on the back)\b", re.I),
+    "pin": re.compile(r"\bpin\b", re.I),
+    "one_time_code": re.compile(
+        r"\b(one[- ]time|verification|confirmation|security|passcode|otp|6[- ]digit|six[- ]digit)"
+        r"\s*(code|pin|number)?\b|\bcode (i|that) (got|received)\b|\btexted me\b",
+        re.I,
+    ),
+}
+_CODE_LENGTHS = {"ssn": {9}, "cvv": {3, 4}, "pin": {4, 5, 6}, "one_time_code": {4, 5, 6, 7, 8}}
+_PASSWORD = re.compile(r"\b(password|passcode|passphrase)\s+(is|was|it's|its)\s+[\"']?([^\s\"',.]{4,})", re.I)
+# How far (characters) a context word may precede the digits it introduces.
+_CONTEXT_WINDOW = 60
+
+
+def find_sensitive(text: str) -> list[Finding]:
+    """Card numbers, CVVs, SSNs, PINs, one-time codes and passwords in `text`."""
+    findings = find_card_numbers(text)
+    taken = [(f.start, f.end) for f in findings]
+    for match in _SSN_WRITTEN.finditer(text):
+        findings.append(Finding("ssn", "".join(match.groups()), match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+    for run in digit_runs(text):
+        if any(s < run.end and run.start < e for s, e in taken):
+            continue
+        before = text[max(0, run.start - _CONTEXT_WINDOW) : run.start]
+        for kind, context in _CONTEXTS.items():
+            if len(run.digits) in _CODE_LENGTHS[kind] and context.search(before):
+                findings.append(Finding(kind, run.digits, run.start, run.end))
+                break
+    for match in _PASSWORD.finditer(text):
+        findings.append(Finding("password", match.group(3), match.start(3), match.end(3)))
+    return sorted(findings, key=lambda f: f.start)
+
+
+def mask_sensitive(text: str) -> tuple[str, list[Finding]]:
+    """`text` with every finding replaced by its masked form, and the findings."""
+    findings = find_sensitive(text)
+    masked = text
+    for finding in reversed(findings):
+        masked = masked[: finding.start] + finding.masked + masked[finding.end :]
+    return masked, findings
+
+
+def contains_full_card(text: str) -> bool:
+    return bool(find_card_numbers(text))
