@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DIGIT_WORDS = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "zero": "0", "nought": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
 REPEATERS = {"double": 2, "triple": 3}
@@ -29,8 +30,15 @@ class DigitRun:
     end: int
 
 
-def digit_runs(text: str) -> list[DigitRun]:
+# Most turns say no number at all; one search rules that out before tokenising.
+_MAY_HAVE_DIGITS = re.compile(r"\d|\b(?:" + "|".join(DIGIT_WORDS) + r"|double|triple)\b", re.I)
+
+
+@lru_cache(maxsize=8192)  # several detectors read the same turn; the runs are computed once
+def digit_runs(text: str) -> tuple[DigitRun, ...]:
     """Every maximal run of digits in `text`, spoken ("four one one") or written ("4111")."""
+    if not _MAY_HAVE_DIGITS.search(text):
+        return ()
     runs: list[DigitRun] = []
     digits, start, end = "", -1, -1
     pending_repeat = 1
@@ -55,7 +63,7 @@ def digit_runs(text: str) -> list[DigitRun]:
             digits, pending_repeat = "", 1
     if digits:
         runs.append(DigitRun(digits, start, end))
-    return runs
+    return tuple(runs)
 
 
 def _digit_value(word: str, in_run: bool) -> str | None:
@@ -131,13 +139,14 @@ class Finding:
         return f"[{self.kind.upper().replace('_', ' ')}]"
 
 
-def find_card_numbers(text: str) -> list[Finding]:
+@lru_cache(maxsize=8192)
+def find_card_numbers(text: str) -> tuple[Finding, ...]:
     findings = []
     for run in digit_runs(text):
         card = _card_within(run.digits)
         if card is not None:
             findings.append(Finding("card_number", card, run.start, run.end))
-    return findings
+    return tuple(findings)
 
 
 def _card_within(digits: str) -> str | None:
@@ -167,9 +176,10 @@ _PASSWORD = re.compile(r"\b(password|passcode|passphrase)\s+(is|was|it's|its)\s+
 _CONTEXT_WINDOW = 60
 
 
-def find_sensitive(text: str) -> list[Finding]:
+@lru_cache(maxsize=8192)
+def find_sensitive(text: str) -> tuple[Finding, ...]:
     """Card numbers, CVVs, SSNs, PINs, one-time codes and passwords in `text`."""
-    findings = find_card_numbers(text)
+    findings = list(find_card_numbers(text))
     taken = [(f.start, f.end) for f in findings]
     for match in _SSN_WRITTEN.finditer(text):
         findings.append(Finding("ssn", "".join(match.groups()), match.start(), match.end()))
@@ -184,10 +194,10 @@ def find_sensitive(text: str) -> list[Finding]:
                 break
     for match in _PASSWORD.finditer(text):
         findings.append(Finding("password", match.group(3), match.start(3), match.end(3)))
-    return sorted(findings, key=lambda f: f.start)
+    return tuple(sorted(findings, key=lambda f: f.start))
 
 
-def mask_sensitive(text: str) -> tuple[str, list[Finding]]:
+def mask_sensitive(text: str) -> tuple[str, tuple[Finding, ...]]:
     """`text` with every finding replaced by its masked form, and the findings."""
     findings = find_sensitive(text)
     masked = text

@@ -5,6 +5,7 @@ Exit codes (documented in the README):
   1  a check ran and failed (schema drift, a coverage gap with --check)
   2  usage or input error (bad option, missing file, invalid fixture)
   3  internal error (a bug: rerun with HARNESS_DEBUG=1 for the traceback)
+  4  a backend or model failed to produce a result (the error category is printed)
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import click
 
 from harness import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_BACKEND = 0, 1, 2, 3, 4
 
 # name -> "module:attribute"; importing a family only when it is used keeps `--help` fast.
 COMMANDS = {
+    "brief": "harness.cli.brief:brief",
     "fixtures": "harness.cli.fixtures:fixtures",
+    "prompts": "harness.cli.prompts:prompts",
     "schema": "harness.cli.schema:schema",
 }
 

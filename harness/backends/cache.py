@@ -1,0 +1,127 @@
+"""Response cache: an unchanged re-run costs nothing, and repeats stay independent samples.
+
+The key is (backend, backend identity such as model and base URL, effective settings, prompt
+hash, conversation hash, repeat index). Drafts and the model's deterministic failures (invalid
+JSON, schema violations, truncation, refusals) are kept; transient failures (timeouts, rate
+limits, 5xx, refused connections) are not, so a re-run retries them. One SQLite file (stdlib,
+safe for concurrent readers and one writer) holds the entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from harness.backends.base import (
+    Backend,
+    ErrorCategory,
+    Generation,
+    GenerationError,
+    GenerationRequest,
+    Usage,
+)
+from harness.brief import Draft
+from harness.conversations import ConversationRecord
+
+DEFAULT_CACHE_PATH = Path("reports/cache.sqlite")
+_SCHEMA = "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, generation TEXT NOT NULL)"
+
+
+def conversation_hash(conversation: ConversationRecord) -> str:
+    canonical = json.dumps(conversation.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def cache_key(backend_name: str, identity: dict, request: GenerationRequest) -> str:
+    settings = request.settings.merged_over(request.prompt.settings).as_dict()
+    parts = {
+        "backend": backend_name,
+        "identity": identity,
+        "settings": settings,
+        "prompt": request.prompt.hash,
+        "conversation": conversation_hash(request.conversation),
+        "repeat": request.repeat,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, path: Path = DEFAULT_CACHE_PATH) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+
+    def get(self, key: str) -> Generation | None:
+        with self._lock:
+            row = self._db.execute("SELECT generation FROM responses WHERE key = ?", (key,)).fetchone()
+        return None if row is None else _generation_from_json(row[0])
+
+    def put(self, key: str, generation: Generation) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO responses (key, generation) VALUES (?, ?)",
+                (key, _generation_to_json(generation)),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class CachedBackend:
+    """Wraps any backend; a hit returns the stored generation marked `cache_hit` with no latency."""
+
+    def __init__(self, inner: Backend, cache: ResponseCache, identity: dict | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.cache = cache
+        self.identity = identity if identity is not None else backend_identity(inner)
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        key = cache_key(self.name, self.identity, request)
+        stored = self.cache.get(key)
+        if stored is not None:
+            return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
+        generation = await self.inner.generate(request)
+        if generation.error is None or not generation.error.retryable:
+            self.cache.put(key, generation)
+        return generation
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def backend_identity(backend: Backend) -> dict:
+    """What besides the request decides a backend's output (model, server), for the cache key."""
+    identity = getattr(backend, "identity", None)
+    if callable(identity):
+        return identity()
+    return {
+        key: getattr(backend, key) for key in ("model", "base_url", "request_shape") if hasattr(backend, key)
+    }
+
+
+def _generation_to_json(generation: Generation) -> str:
+    data = dataclasses.asdict(generation)
+    data["draft"] = generation.draft.model_dump(mode="json") if generation.draft else None
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _generation_from_json(text: str) -> Generation:
+    data = json.loads(text)
+    error = data.pop("error")
+    usage = data.pop("usage")
+    draft = data.pop("draft")
+    return Generation(
+        draft=Draft.model_validate(draft) if draft is not None else None,
+        error=GenerationError(ErrorCategory(error["category"]), error["message"]) if error else None,
+        usage=Usage(**usage) if usage else None,
+        **data,
+    )

@@ -1,0 +1,103 @@
+"""The `rules` backend: a deterministic, offline draft of the handoff brief, no model involved.
+
+One module per phenomenon (names, sentiment, verification, third parties, commitments,
+regulatory checks, information, escalation) feeds `draft_for`, which only composes. It is the
+embedded default and the baseline every prompt has to beat.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from harness.backends import register_backend
+from harness.backends.base import Generation, GenerationRequest
+from harness.backends.rules.commitments import commitment_markers, find_commitments
+from harness.backends.rules.escalation import escalation_markers, find_escalation
+from harness.backends.rules.information import extract_information, key_info_markers
+from harness.backends.rules.names import caller_name
+from harness.backends.rules.parties import detect_third_party
+from harness.backends.rules.regulatory import compliance_flags
+from harness.backends.rules.sentiment import read_sentiment, sentiment_markers
+from harness.backends.rules.summary import Findings, call_summary, next_steps, transfer_reason
+from harness.backends.rules.text import CallView
+from harness.backends.rules.verification import identity_markers, track_verification
+from harness.brief import Draft, DraftFlag, DraftMarker
+from harness.contract import InformationItem, Sentiment
+from harness.conversations import ConversationRecord
+
+RULES_MODEL = "rules"
+
+
+def draft_for(conversation: ConversationRecord) -> Draft:
+    view = CallView.of(conversation)
+    verification = track_verification(view)
+    third_party = detect_third_party(view)
+    commitments = find_commitments(view)
+    flags = compliance_flags(view, verification, third_party, commitments)
+    facts = extract_information(view)
+    sentiment = read_sentiment(view)
+    escalation = find_escalation(view)
+    findings = Findings(
+        issue=next((f for f in facts if f.kind == "issue"), None),
+        facts=facts,
+        verification=verification,
+        third_party=third_party,
+        commitments=commitments,
+        escalation=escalation,
+        flags=flags,
+        sentiment=sentiment,
+    )
+    markers = [
+        *sentiment_markers(view, sentiment),
+        *identity_markers(verification),
+        *commitment_markers(commitments),
+        *escalation_markers(escalation),
+        *key_info_markers(facts, view),
+    ]
+    information = [InformationItem(key=f.key, value=f.value) for f in facts]
+    if third_party is not None and third_party.holder_name:
+        information.append(InformationItem(key="account_holder", value=third_party.holder_name))
+    return Draft(
+        caller_name=caller_name(view),
+        sentiment=Sentiment(label=sentiment.label, level=sentiment.level),
+        transfer_reason=transfer_reason(findings),
+        call_summary=call_summary(findings),
+        information_collected=information,
+        suggested_next_steps=next_steps(findings),
+        markers=sorted(
+            {
+                (m.message, m.type): DraftMarker(message=m.message, type=m.type, description=m.description)
+                for m in markers
+            }.values(),
+            key=lambda m: (m.message, m.type.value),
+        ),
+        compliance_flags=[
+            DraftFlag(type=f.type, description=f.description, message=f.message) for f in flags
+        ],
+    )
+
+
+@register_backend("rules")
+class RulesBackend:
+    """Deterministic and offline: the same conversation always gives the same draft."""
+
+    def __init__(self, **options: object) -> None:
+        if options:
+            # --model/--base-url mean nothing here; saying so beats silently ignoring them.
+            from harness.backends.base import BackendError
+
+            raise BackendError(f"the rules backend takes no options (got {', '.join(sorted(options))})")
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        started = time.perf_counter()
+        draft = draft_for(request.conversation)
+        return Generation(
+            draft=draft,
+            raw_output=json.dumps(draft.model_dump(mode="json"), ensure_ascii=False),
+            latency_seconds=time.perf_counter() - started,
+            model=RULES_MODEL,
+        )
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,496 @@
+"""Information a human agent needs: identifiers, amounts, dates, contact details, the issue.
+
+Identifiers are found where a label ("order", "policy", "claim number") or the assistant's
+question names them, and are read the way callers say them: digits as words, letters spelled
+("C as in cat", "H like hotel"), dashes said aloud. Card numbers, CVVs, SSNs and one-time codes
+are never collected (a card becomes `card_last4`). Values are normalised the way a reviewer writes
+them: "882041176", "$120.50", "October 14".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import phonenumbers
+
+from harness.backends.rules.text import CallView, MarkerFinding, Turn
+from harness.contract import MarkerType, Role
+from harness.privacy import DIGIT_WORDS, REPEATERS, digit_runs, find_card_numbers, find_sensitive
+
+# label pattern -> information key
+_LABELS: tuple[tuple[str, str], ...] = (
+    (r"account", "account_number"),
+    (r"order", "order_number"),
+    (r"policy", "policy_number"),
+    (r"claim", "claim_number"),
+    (r"member(?:ship)?(?: id)?", "member_id"),
+    (r"(?:confirmation|booking|reservation|record locator|locator|reference|ref)", "booking_reference"),
+    (r"(?:case|ticket|incident|file|complaint)", "case_number"),
+    (r"tracking", "tracking_number"),
+    (r"invoice", "invoice_number"),
+    (r"loan", "loan_number"),
+    (r"meter", "meter_number"),
+    (r"(?:prescription|rx)", "prescription_number"),
+    (r"(?:license plate|plate|registration)", "license_plate"),
+    (r"flight", "flight_number"),
+    (r"(?:patient|medical record|mrn)(?: id)?", "patient_id"),
+    (r"customer(?: id)?", "customer_number"),
+    (r"(?:serial|imei)", "serial_number"),
+    (r"unit", "unit_number"),
+)
+_LABEL = re.compile(
+    r"\b("
+    + "|".join(f"(?:{pattern})" for pattern, _ in _LABELS)
+    + r")(?:'s)?\s*(?:number|no\.?|num|code|id|#)?\b",
+    re.I,
+)
+_LETTER_SPELLING = re.compile(r"\b([a-z])\s+(?:as in|like|for)\s+[a-z]+\b", re.I)
+_CODE_TOKEN = re.compile(r"[A-Za-z0-9]+|[-,.]")
+_CODE_JOINERS = {"-", ",", ".", "dash", "hyphen", "uh", "um", "and", "then", "space"}
+_WINDOW = 70  # characters after a label where its value may start
+
+_AMOUNT = re.compile(
+    r"(?:[$£€]\s?(\d[\d,]*(?:\.\d{1,2})?))|(\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars?|bucks|usd|pounds?|quid|euros?)"
+    r"(?:\s+(?:and\s+)?(\d{1,2})\s*cents?)?",
+    re.I,
+)
+_AMOUNT_CONTEXT = re.compile(
+    r"\b(refund|charge|fee|balance|bill|payment|deposit|premium|credit|fare|price|cost|deductible|overage|"
+    r"settlement|debt|amount|rent|invoice|total)\w*",
+    re.I,
+)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = re.compile(
+    rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+{_MONTH}\b|"
+    r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b",
+    re.I,
+)
+_BIRTH = re.compile(r"\b(?:born|birth|birthday|dob|d\.o\.b)\b", re.I)
+_DATE_CONTEXT = re.compile(
+    r"\b(appointment|due|delivery|deliver(?:ed)?|visit|flight|closing|deadline|surgery|payment|"
+    r"cancel(?:l?ed)?|shut ?off|disconnect(?:ion)?|install(?:ation)?|check-?in|move|court|hearing)\b",
+    re.I,
+)
+_ISSUE_CUES = re.compile(
+    r"\b(?:charged|charge|bill|refund|cancel|broken|not working|doesn't work|isn't working|stopped|missing|never|"
+    r"wrong|problem|issue|help with|calling about|calling because|want to|need to|trying to|got a letter|"
+    r"denied|declined|late|outage|out|lost|stolen|damaged|dispute|error|owe|shut ?off|delay|delayed)\b",
+    re.I,
+)
+_SPOKEN_EMAIL = re.compile(
+    r"(?<![\w'])([a-z0-9][a-z0-9 ._\-]*?(?: dot [a-z0-9]+)*)\s+at\s+([a-z0-9\-]+(?:\s+dot\s+[a-z]{2,})+)\b", re.I
+)
+_WRITTEN_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
+_NUMBER_WORDS_PATTERN = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    value: str
+    message: int
+    kind: str  # identifier | amount | date | email | phone | card_last4 | issue
+
+
+def extract_information(view: CallView) -> list[Fact]:
+    facts: list[Fact] = []
+    issue = _issue(view)
+    if issue:
+        facts.append(issue)
+    for turn in view.turns:
+        protected = [(f.start, f.end) for f in find_sensitive(turn.text)]
+        answers_verification = turn.is_caller and _answers_verification(view, turn)
+        facts.extend(_identifiers(view, turn, protected))
+        facts.extend(_card_last4(turn))
+        # Amounts, dates and addresses are often stated by the assistant from the record
+        # ("your balance is $612.47"); the agent needs them whoever said them.
+        facts.extend(_amounts(turn))
+        if not answers_verification:
+            facts.extend(_dates(turn))
+        facts.extend(_addresses(turn))
+        if turn.is_caller:
+            facts.extend(_emails(turn))
+            facts.extend(_phones(turn))
+    return _deduplicate(facts)
+
+
+def key_info_markers(facts: list[Fact], view: CallView) -> list[MarkerFinding]:
+    """key_info on the caller messages that gave an identifier, an amount, a date or the issue."""
+    described: dict[int, list[str]] = {}
+    for fact in facts:
+        if fact.kind in {"identifier", "amount", "date", "issue"} and view.turns[fact.message].is_caller:
+            described.setdefault(fact.message, []).append(fact.key.replace("_", " "))
+    return [
+        MarkerFinding(message, MarkerType.KEY_INFO, "Gives " + ", ".join(dict.fromkeys(keys)))
+        for message, keys in sorted(described.items())
+    ]
+
+
+def _mentions(lower: str, words: tuple[str, ...]) -> bool:
+    """A cheap test before a costly regex: does any of these substrings occur?"""
+    return any(word in lower for word in words)
+
+
+_LABEL_WORDS = (
+    "account",
+    "order",
+    "polic",
+    "claim",
+    "member",
+    "confirm",
+    "booking",
+    "reserv",
+    "locator",
+    "ref",
+    "case",
+    "ticket",
+    "incident",
+    "file",
+    "complaint",
+    "tracking",
+    "invoice",
+    "loan",
+    "meter",
+    "prescri",
+    "rx",
+    "plate",
+    "registr",
+    "flight",
+    "patient",
+    "medical",
+    "mrn",
+    "customer",
+    "serial",
+    "imei",
+    "unit",
+)
+_MONEY_WORDS = ("$", "£", "€", "dollar", "buck", "pound", "quid", "euro", "cent", "usd")
+_DATE_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "/")
+_STREET_WORDS = (
+    "street",
+    " st",
+    "road",
+    " rd",
+    "lane",
+    " ln",
+    "avenue",
+    " ave",
+    "drive",
+    " dr",
+    "court",
+    " ct",
+    " way",
+    "boulevard",
+    "blvd",
+    "place",
+    " pl",
+    "terrace",
+    "circle",
+    "parkway",
+    "highway",
+    "hwy",
+    "square",
+    "close",
+    "crescent",
+)
+
+
+def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -> list[Fact]:
+    facts = []
+    text = turn.text
+    labelled = _LABEL.finditer(text) if _mentions(turn.lower, _LABEL_WORDS) else ()
+    for match in labelled:
+        key = _key_for(match.group(1))
+        code = _read_code(text, match.end(), protected)
+        if code:
+            facts.append(Fact(key, code, turn.index, "identifier"))
+    if turn.is_caller and not facts:
+        # An answer to "can I have your order number?" needs no label of its own; a question
+        # that also asks for a ZIP code or a birth date gets answers that are not identifiers.
+        question = _question_before(view, turn)
+        if question is not None and not _VERIFICATION_DETAIL.search(question.lower):
+            labels = [
+                m for m in _LABEL.finditer(question.text) if _ASKS_FOR_NUMBER.match(question.text, m.end(1))
+            ]
+            if labels:
+                code = _read_code(text, 0, protected)
+                if code:
+                    facts.append(Fact(_key_for(labels[-1].group(1)), code, turn.index, "identifier"))
+    return facts
+
+
+_ASKS_FOR_NUMBER = re.compile(r"(?:'s)?\s*(?:number|no\.?|num|code|id|#)\b", re.I)
+_VERIFICATION_DETAIL = re.compile(r"\b(?:zip|post ?code|postal|birth|dob|born|social|ssn|last four|pin)\b")
+
+
+def _question_before(view: CallView, turn: Turn) -> Turn | None:
+    question = view.previous_turn(turn.index, Role.ASSISTANT)
+    if question is None or question.index != turn.index - 1 or "?" not in question.text:
+        return None
+    return question
+
+
+def _key_for(label: str) -> str:
+    for pattern, key in _LABELS:
+        if re.fullmatch(pattern, label, re.I):
+            return key
+    return "reference_number"
+
+
+def _read_code(text: str, start: int, protected: list[tuple[int, int]]) -> str | None:
+    """The first code spoken after `start`: digits, digit words, spelled letters and dashes."""
+    window = text[start : start + _WINDOW + 60]
+    window = _LETTER_SPELLING.sub(lambda m: m.group(1).upper(), window)
+    pieces: list[str] = []
+    begun_at = None
+    tokens = list(_CODE_TOKEN.finditer(window))
+    repeat = 1
+    for i, token_match in enumerate(tokens):
+        token = token_match.group()
+        lower = token.lower()
+        if not pieces and token_match.start() > _WINDOW:
+            break
+        if lower in REPEATERS:
+            repeat = REPEATERS[lower]
+            continue
+        value = _code_piece(token)
+        if value is not None and token in {"I", "A"}:
+            # the pronoun and the article: letters of a code only between other code pieces
+            following = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+            if _code_piece(following) is None:
+                value = None
+        if value is not None:
+            value, repeat = value * repeat, 1
+            if begun_at is None:
+                begun_at = token_match.start()
+            pieces.append(value)
+        elif pieces and lower in _CODE_JOINERS:
+            continue
+        elif pieces:
+            break
+    code = "".join(pieces)
+    if len(code) < 4 or not any(c.isdigit() for c in code) or len(code) > 20:
+        return None
+    absolute = start + (begun_at or 0)
+    if any(s <= absolute < e for s, e in protected):
+        return None
+    if find_card_numbers(code):
+        return None
+    return code
+
+
+def _code_piece(token: str) -> str | None:
+    lower = token.lower()
+    if token.isdigit():
+        return token
+    if lower in DIGIT_WORDS and lower not in {"o"}:
+        return DIGIT_WORDS[lower]
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return token
+    if re.fullmatch(r"[A-Z]*\d[A-Z0-9]*|[A-Z]{2,3}", token):
+        return token  # "K7RQ9M", "SK" (an airline or a prefix before spoken digits)
+    return None
+
+
+def _answers_verification(view: CallView, turn: Turn) -> bool:
+    question = _question_before(view, turn)
+    return question is not None and bool(_VERIFICATION_DETAIL.search(question.lower))
+
+
+def _card_last4(turn: Turn) -> list[Fact]:
+    return [
+        Fact("card_last4", card.value[-4:], turn.index, "card_last4") for card in find_card_numbers(turn.text)
+    ]
+
+
+def _amounts(turn: Turn) -> list[Fact]:
+    if not _mentions(turn.lower, _MONEY_WORDS):
+        return []
+    text = _words_to_digits(turn.lower)
+    facts = []
+    for match in _AMOUNT.finditer(text):
+        number = (match.group(1) or match.group(2)).replace(",", "")
+        cents = match.group(3)
+        try:
+            value = float(number) + (int(cents) / 100 if cents else 0)
+        except ValueError:
+            continue
+        if value <= 0:
+            continue
+        context = _AMOUNT_CONTEXT.search(text[max(0, match.start() - 40) : match.end() + 30])
+        key = f"{context.group(1).lower()}_amount" if context else "amount"
+        symbol = (
+            "£"
+            if re.search(r"£|pound|quid", match.group(), re.I)
+            else "€"
+            if re.search(r"€|euro", match.group(), re.I)
+            else "$"
+        )
+        facts.append(Fact(key, f"{symbol}{value:,.2f}".replace(".00", ""), turn.index, "amount"))
+    return facts
+
+
+def _dates(turn: Turn) -> list[Fact]:
+    if not _mentions(turn.lower, _DATE_WORDS):
+        return []
+    text = _words_to_digits(turn.lower)
+    facts = []
+    for match in _DATE.finditer(text):
+        if _BIRTH.search(text[max(0, match.start() - 40) : match.start()]):
+            continue  # a date of birth is a verification answer, not information to hand over
+        value = _format_date(match)
+        if value is None:
+            continue
+        context = _DATE_CONTEXT.search(text[max(0, match.start() - 50) : match.end() + 20])
+        key = f"{context.group(1).lower().replace(' ', '_').replace('-', '_')}_date" if context else "date"
+        facts.append(Fact(key, value, turn.index, "date"))
+    return facts
+
+
+def _format_date(match: re.Match) -> str | None:
+    month_text, day, day2, month2, num_month, num_day, _year = match.groups()
+    if month_text or month2:
+        month_word = (month_text or month2).lower()[:3]
+        month = next(m for m in _MONTHS if m.startswith(month_word))
+        number = int(day or day2)
+        return f"{month.capitalize()} {number}" if 1 <= number <= 31 else None
+    month_number, day_number = int(num_month), int(num_day)
+    if 1 <= month_number <= 12 and 1 <= day_number <= 31:
+        return f"{_MONTHS[month_number - 1].capitalize()} {day_number}"
+    return None
+
+
+def _emails(turn: Turn) -> list[Fact]:
+    if "@" not in turn.text and not (" at " in turn.lower and " dot " in turn.lower):
+        return []
+    facts = [
+        Fact("email", m.group().lower(), turn.index, "email") for m in _WRITTEN_EMAIL.finditer(turn.text)
+    ]
+    if facts:
+        return facts
+    for match in _SPOKEN_EMAIL.finditer(turn.lower):
+        local_words = match.group(1).split()[-4:]
+        local = _spoken_to_address(
+            "".join(_spoken_piece(w) for w in local_words if w not in {"it's", "is", "its"})
+        )
+        domain = _spoken_to_address(match.group(2).replace(" dot ", ".").replace(" ", ""))
+        if local and "." in domain:
+            facts.append(Fact("email", f"{local}@{domain}", turn.index, "email"))
+    return facts
+
+
+def _spoken_piece(word: str) -> str:
+    if word == "dot":
+        return "."
+    if word in {"underscore"}:
+        return "_"
+    return DIGIT_WORDS.get(word, word) if word not in {"o", "oh"} else word
+
+
+def _spoken_to_address(text: str) -> str:
+    return re.sub(r"[^a-z0-9._\-]", "", text.lower()).strip(".")
+
+
+_PHONE_CONTEXT = re.compile(
+    r"\b(?:phone|number|cell|mobile|landline|call me|reach me|text me|callback)\b", re.I
+)
+
+
+def _phones(turn: Turn) -> list[Fact]:
+    """A phone number the caller gives (spoken or written), other than the one they call from."""
+    facts = []
+    for run in digit_runs(turn.text):
+        if len(run.digits) not in (10, 11) or not _PHONE_CONTEXT.search(turn.lower):
+            continue
+        try:
+            parsed = phonenumbers.parse(run.digits, "US")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(parsed):
+            number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            facts.append(Fact("callback_number", number, turn.index, "phone"))
+    return facts
+
+
+_STREET = re.compile(
+    r"\b(\d{1,6}\s+(?:[a-z]+\s+){1,3}(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|"
+    r"blvd|place|pl|terrace|circle|parkway|highway|hwy|square|close|crescent))\b",
+    re.I,
+)
+
+
+def _addresses(turn: Turn) -> list[Fact]:
+    if not _mentions(turn.lower, _STREET_WORDS):
+        return []
+    text = _words_to_digits(turn.lower)
+    return [Fact("address", _title(m.group(1)), turn.index, "address") for m in _STREET.finditer(text)]
+
+
+def _title(text: str) -> str:
+    return " ".join(word.capitalize() if not word.isdigit() else word for word in text.split())
+
+
+def _issue(view: CallView) -> Fact | None:
+    """The caller's statement of the problem: the first early caller turn that describes one."""
+    early = view.caller_turns[:4]
+    for turn in early:
+        if len(turn.lower.split()) >= 6 and _ISSUE_CUES.search(turn.lower):
+            return Fact("issue", _issue_sentences(turn.text), turn.index, "issue")
+    longest = max(early, key=lambda t: len(t.lower.split()), default=None)
+    if longest is not None and len(longest.lower.split()) >= 6:
+        return Fact("issue", _issue_sentences(longest.text), longest.index, "issue")
+    return None
+
+
+def _issue_sentences(text: str, limit: int = 200) -> str:
+    """From the sentence that states the problem on: greetings and asides before it are dropped."""
+    from harness.backends.rules.sentences import split_sentences
+    from harness.privacy import mask_sensitive
+
+    masked = " ".join(mask_sensitive(text)[0].split())
+    sentences = split_sentences(masked)
+    start = next((s.start for s in sentences if _ISSUE_CUES.search(s.text)), 0)
+    issue = masked[start:].strip()
+    if len(issue) <= limit:
+        return issue
+    cut = issue[:limit]
+    return cut[: cut.rfind(" ")] + " …"
+
+
+def _deduplicate(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for fact in facts:
+        identity = (fact.kind, re.sub(r"[^A-Z0-9]", "", fact.value.upper()))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        kept.append(fact)
+    return kept
+
+
+@cache
+def _alpha2digit():
+    from text_to_num import alpha2digit
+
+    return alpha2digit
+
+
+@lru_cache(maxsize=4096)  # amounts, dates and addresses each read the same turn
+def _words_to_digits(text: str) -> str:
+    """ "a hundred and twenty bucks" -> "120 bucks" (text2num), only where number words occur."""
+    if not _NUMBER_WORDS_PATTERN.search(text):
+        return text
+    return _alpha2digit()(text, "en")

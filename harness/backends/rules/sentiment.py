@@ -1,0 +1,511 @@
+"""The caller's sentiment over the call: per-turn cues, a running state, the level at handoff.
+
+A caller turn scores "heat" from cues that survive paraphrase: the VADER lexicon's negativity,
+profanity, shouting (words in capitals), exclamations, insults and exasperation, complaints
+repeated ("third time", "already told you"), demands for a human, threats (cancel, lawyer,
+regulator) and sarcasm (praise words in a complaint). The running state keeps anger from
+evaporating on a neutral "ok" but lets explicit thanks or relief bring it down, so the level
+reported is the caller's state at the handoff, informed by the whole trajectory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from harness.backends.rules.lexicon import Lexicon, tokens_of
+from harness.backends.rules.text import CallView, MarkerFinding, Turn
+from harness.contract import MarkerType, Role, SentimentLevel
+
+# Heat at or above each bound reaches that level (calm below the first).
+# Calibrated once on the corpus with round numbers (a finer fit only memorises it).
+_LEVEL_BOUNDS = (
+    (SentimentLevel.ESCALATED, 3.0),
+    (SentimentLevel.ANGRY, 1.5),
+    (SentimentLevel.FRUSTRATED, 0.8),
+    (SentimentLevel.SLIGHTLY_FRUSTRATED, 0.3),
+)
+_CARRY_OVER = 0.9  # share of the previous state a neutral turn keeps: anger outlasts an "ok"
+_CARRY_OVER_CALMED = 0.25  # ... and a turn of thanks or relief
+FRUSTRATION_HEAT = 0.8
+SHIFT_HEAT = 0.8
+
+# Cue phrases by family (syntax in lexicon.py). Each family is a phenomenon, not a fixture's words:
+# several phrasings of it, as callers say them.
+CUES = Lexicon(
+    {
+        "asked for a human": [
+            "real|live|actual person|human",
+            "real|actual human",
+            "a|an human",
+            "human being",
+            "humans",
+            "a|an|your|the supervisor|manager|representative|rep|agent|operator",
+            "operator",
+            "representative",
+            "someone|somebody real|else",
+            "someone|somebody who can",
+            "speak|talk to|with a|an|some|your|someone|somebody",
+            "transfer me",
+            "put me through",
+            "escalate this|it|me",
+            "get me a|someone|somebody",
+        ],
+        "urgent": ["right now", "now", "immediately", "today", "this minute", "asap"],
+        "repeated complaint": [
+            "again",
+            "second|third|fourth|fifth|sixth|seventh|2nd|3rd|4th|5th|6th time",
+            "# times",
+            "how many times",
+            "already told|said|gave|explained|called|did|tried",
+            "keep asking|telling|saying|getting|calling",
+            "kept asking|telling|saying|getting|calling",
+            "still not|haven't|hasn't|no|nothing|waiting|don't|can't",
+            "every time",
+            "every single time",
+            "for weeks|months|days|hours",
+            "weeks|months|days now|already",
+            "i already|just said",
+            "as|like i said",
+            "nobody|no one ever called|came|showed|fixed|helped",
+            "nobody|no one called|came|showed|fixed|helped",
+            "never called|came|showed|arrived|got|heard",
+        ],
+        "threat": [
+            "cancel* my|the|everything|all|it|service",
+            "close my|the account",
+            "switch* to|provider*|carrier*|bank*",
+            "take my business",
+            "lawyer*",
+            "attorney*",
+            "solicitor*",
+            "sue",
+            "suing",
+            "lawsuit",
+            "legal action",
+            "court",
+            "small claims",
+            "report you|this|it|them",
+            "file|lodge|make a complaint",
+            "file|lodge|make a formal complaint",
+            "complain* to",
+            "better business bureau",
+            "bbb",
+            "fcc",
+            "cfpb",
+            "ftc",
+            "ombudsman",
+            "regulator*",
+            "attorney general",
+            "never use|buy|fly|shop again",
+            "chargeback",
+            "go to the news|press|media",
+            "social media",
+        ],
+        "insult": [
+            "useless",
+            "stupid",
+            "idiot*",
+            "incompetent",
+            "pathetic",
+            "garbage",
+            "a joke",
+            "ridiculous",
+            "unbelievable",
+            "unacceptable",
+            "absurd",
+            "insane",
+            "outrageous",
+            "scam*",
+            "ripoff",
+            "rip off",
+            "robbery",
+            "liar*",
+            "lied",
+            "lying",
+            "disgrace*",
+            "clown*",
+            "worthless",
+            "terrible",
+            "horrible",
+            "awful",
+            "nonsense",
+            "in circles",
+            "runaround",
+            "fed up",
+            "sick of",
+            "tired of",
+            "had it",
+            "done with",
+        ],
+        "exasperation": [
+            "seriously",
+            "are you kidding|serious|joking",
+            "you're kidding",
+            "kidding me",
+            "got to be kidding",
+            "come on",
+            "oh my god",
+            "omg",
+            "ugh",
+            "ugh*",
+            "unreal",
+            "give me a break",
+            "what the",
+            "for crying out loud",
+            "i can't believe",
+            "are|were you even listening",
+            "are|were you listening",
+            "not listening",
+            "that's not what i asked|said",
+            "no no",
+            "listen to me",
+            "you literally",
+            "literally just",
+            "do|did|don't you even hear|get|understand|realize|know",
+            "do|did|don't you hear|get|understand|realize",
+            "you understand that",
+            "what more do you want",
+            "how is that fair|ok|okay",
+            "that's|this|it's not okay|ok|fair|right|acceptable",
+            "is not okay|ok|fair|right|acceptable",
+            "makes zero|no sense",
+            "doesn't make sense",
+            "doesn't make any sense",
+            "i'm not doing|paying|going|gonna",
+            "i don't want a|an|to|your|another",
+            "i do not want a|an|to|your|another",
+            "just put|get|transfer|give|connect me",
+            "sigh*",
+            "groan*",
+        ],
+        "dispute": [
+            "i don't|never owe|ordered|signed|agreed|authorized|authorised|received|got",
+            "i do not owe",
+            "not mine",
+            "that's|this|it's wrong",
+            "that's|this|it's a mistake",
+            "that's|this|it's an error",
+            "that's|this|it's not right",
+            "i|we can't pay|afford",
+            "charged me twice",
+            "charged twice",
+            "double charged",
+            "overcharged",
+            "never showed|arrived|came|happened",
+        ],
+        "calming": [
+            "thank you",
+            "thanks",
+            "appreciate*",
+            "that helps",
+            "that's helpful",
+            "helpful",
+            "sounds good",
+            "that works",
+            "that's fine",
+            "that's great",
+            "that's perfect",
+            "perfect",
+            "no worries",
+            "okay good",
+            "ok good",
+            "good to know",
+            "relieved",
+            "a relief",
+            "what a relief",
+            "wonderful",
+            "lovely",
+            "brilliant",
+            "fair enough",
+            "i understand",
+            "makes sense",
+            "you've been great|helpful|lovely",
+            "that's all i needed",
+            "glad",
+            "great",
+        ],
+        "sarcasm": [
+            "oh great|good|wonderful|perfect|joy|fantastic|lovely|brilliant",
+            "love that",
+            "love it when",
+            "just what i needed",
+            "thanks a lot",
+            "thanks for nothing",
+            "real helpful",
+            "really helpful",
+            "so helpful",
+            "very helpful",
+            "how nice|lovely|wonderful|convenient",
+            "good one",
+            "what a surprise|shock",
+            "of course it is|does",
+            "big surprise",
+            "color me surprised",
+            "fantastic|great job",
+            "nice try",
+            "yeah right",
+            "oh sure",
+            "sure you will|are|did|do",
+            "so|how|very|real generous|kind|nice|thoughtful|convenient",
+            "genius",
+            "must be nice",
+            "with a bow",
+            "with a little bow",
+            "brilliant|great|wonderful|fantastic system|service|policy|work",
+        ],
+        "complaint context": [
+            "another",
+            "again",
+            "robot",
+            "bot",
+            "machine",
+            "wait*",
+            "hold",
+            "minutes",
+            "hours",
+            "days",
+            "weeks",
+            "still",
+            "nobody",
+            "no one",
+            "never",
+            "not",
+            "no",
+            "didn't",
+            "doesn't",
+            "don't",
+            "won't",
+            "can't",
+            "couldn't",
+            "broken",
+            "missing",
+            "lost",
+            "late",
+            "wrong",
+            "charged",
+            "fee",
+            "cancel*",
+            "outage",
+            "down",
+            "nothing",
+            "useless",
+            "exactly what",
+            "for me",
+        ],
+    }
+)
+# Praise that opens a sentence of a complaint is sarcasm: "fantastic. a text. to the phone with no data."
+_PRAISE = frozenset(
+    "great wonderful fantastic perfect brilliant lovely awesome terrific marvelous marvellous "
+    "amazing excellent super splendid".split()
+)
+_OPENER_FILLERS = frozenset("oh wow well yeah sure just".split())
+_SENTENCE_BREAK = re.compile(r"[.!?]+")
+
+
+_KNOWN_ACRONYMS = frozenset(
+    """
+    ok id pin ssn zip usa uk us eu atm tv dvr sim apr pdf faq ceo dmv irs fcc ftc cfpb bbb hoa ach
+    cvv cvc otp er icu mri ct gp nhs ev ups dhl fedex usps am pm llc
+""".split()
+)
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}(?:'[A-Z]+)?\b")
+
+
+@dataclass(frozen=True)
+class TurnMood:
+    index: int
+    heat: float
+    state: float  # running state after this turn
+    level: SentimentLevel
+    cues: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SentimentReading:
+    level: SentimentLevel
+    label: str
+    turns: tuple[TurnMood, ...]
+    peak: SentimentLevel
+
+
+def read_sentiment(view: CallView) -> SentimentReading:
+    moods: list[TurnMood] = []
+    state = 0.0
+    for turn in view.caller_turns:
+        heat, cues = turn_heat(turn, view.previous_turn(turn.index, Role.ASSISTANT))
+        calmed = "calming" in cues and heat < FRUSTRATION_HEAT
+        state = max(heat, state * (_CARRY_OVER_CALMED if calmed else _CARRY_OVER))
+        moods.append(TurnMood(turn.index, heat, state, level_for(state), cues))
+    final = moods[-1].level if moods else SentimentLevel.CALM
+    peak = max((m.level for m in moods), key=lambda level: level.rank, default=SentimentLevel.CALM)
+    return SentimentReading(final, _label(final, peak, moods), tuple(moods), peak)
+
+
+def level_for(heat: float) -> SentimentLevel:
+    for level, bound in _LEVEL_BOUNDS:
+        if heat >= bound:
+            return level
+    return SentimentLevel.CALM
+
+
+def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float, frozenset[str]]:
+    """How heated one caller turn is, and which cues made it so."""
+    text, lower = turn.text, turn.lower
+    found = CUES.find(tokens_of(lower))
+    cues: set[str] = set()
+    heat = 0.0
+    complaint = "complaint context" in found
+    sarcastic = complaint and ("sarcasm" in found or _praise_opens_a_sentence(lower))
+    if sarcastic:
+        cues.add("sarcasm")
+        heat += 1.2
+    else:
+        compound = _vader().polarity_scores(text)["compound"]
+        if compound < 0:
+            heat += 1.6 * -compound
+    if _echoes_assistant(turn, previous_assistant):
+        cues.add("incredulous echo")
+        heat += 0.9
+    for name, weight in (("insult", 0.9), ("exasperation", 0.9), ("dispute", 0.6), ("threat", 1.4)):
+        if name in found:
+            cues.add(name)
+            heat += weight
+    repeats = len(found.get("repeated complaint", ()))
+    if repeats:
+        cues.add("repeated complaint")
+        heat += 0.8 * min(repeats, 2)
+    if "asked for a human" in found:
+        cues.add("asked for a human")
+        heat += 0.6 + (0.6 if "urgent" in found else 0.0)
+    if _profane(lower):
+        cues.add("profanity")
+        heat += 1.5
+    shouted = [w for w in _CAPS_WORD.findall(text) if w.lower() not in _KNOWN_ACRONYMS]
+    if shouted:
+        cues.add("shouting")
+        heat += 0.8 * min(len(shouted), 3)
+    if "!" in text:
+        heat += 0.4
+    if "calming" in found and not sarcastic:
+        cues.add("calming")
+        heat = max(0.0, heat - 0.8)
+    return heat, frozenset(cues)
+
+
+def _praise_opens_a_sentence(lower: str) -> bool:
+    for sentence in _SENTENCE_BREAK.split(lower):
+        words = [w for w in tokens_of(sentence)[:3] if w not in _OPENER_FILLERS]
+        if words and words[0] in _PRAISE:
+            return True
+    return False
+
+
+_SENTENCE = re.compile(r"[^.?!]+[.?!]?")
+_WORDS = re.compile(r"[a-z0-9']+")
+
+
+def _echoes_assistant(turn: Turn, previous_assistant: Turn | None) -> bool:
+    """ "thirty days." / "a text?" / "standby. for my first day.": the caller repeats a short piece
+    of what they were just told, in disbelief. Every word of a short opening fragment comes from
+    the assistant's previous turn."""
+    if previous_assistant is None:
+        return False
+    first = _SENTENCE.match(turn.lower)
+    if not first or first.group().rstrip()[-1:] not in ".?!":
+        return False
+    words = _WORDS.findall(first.group())
+    if not 1 <= len(words) <= 5 or words[0] in {"yes", "yeah", "ok", "okay", "no", "sure", "thanks", "right"}:
+        return False
+    told = set(_WORDS.findall(previous_assistant.lower))
+    return all(word in told for word in words)
+
+
+def sentiment_markers(view: CallView, reading: SentimentReading) -> list[MarkerFinding]:
+    """frustration on heated turns; sentiment_shift where the mood jumps up from calm or settles
+    after heat (a two-level move of the running state)."""
+    markers: list[MarkerFinding] = []
+    previous_state = 0.0
+    settled = True  # a calming shift is marked once per heated episode
+    for mood in reading.turns:
+        heated = mood.heat >= FRUSTRATION_HEAT
+        if heated or "sarcasm" in mood.cues:
+            cues = ", ".join(sorted(mood.cues - {"calming"})) or "negative tone"
+            markers.append(MarkerFinding(mood.index, MarkerType.FRUSTRATION, f"Caller frustrated ({cues})"))
+        before, after = level_for(previous_state), mood.level
+        # Only the turn where a calm caller turns heated, not every hotter turn after that.
+        if previous_state < FRUSTRATION_HEAT and mood.heat - previous_state >= SHIFT_HEAT and after.rank > before.rank:
+            markers.append(MarkerFinding(mood.index, MarkerType.SENTIMENT_SHIFT, f"Mood escalates to {_words(after)}"))
+        elif "calming" in mood.cues and not heated and previous_state >= SHIFT_HEAT and not settled:
+            markers.append(
+                MarkerFinding(mood.index, MarkerType.SENTIMENT_SHIFT, f"Caller calms down from {_words(before)}")
+            )
+            settled = True
+        if heated:
+            settled = False
+        previous_state = mood.state
+    return markers
+
+
+def _words(level: SentimentLevel) -> str:
+    return level.value.replace("_", " ")
+
+
+_LEVEL_WORDS = {
+    SentimentLevel.CALM: "Calm",
+    SentimentLevel.SLIGHTLY_FRUSTRATED: "Slightly frustrated",
+    SentimentLevel.FRUSTRATED: "Frustrated",
+    SentimentLevel.ANGRY: "Angry",
+    SentimentLevel.ESCALATED: "Escalated",
+}
+
+
+def _label(final: SentimentLevel, peak: SentimentLevel, moods: list[TurnMood]) -> str:
+    seen = set().union(*(m.cues for m in moods)) if moods else set()
+    reasons = [
+        cue
+        for cue in (
+            "threat",
+            "profanity",
+            "shouting",
+            "repeated complaint",
+            "sarcasm",
+            "asked for a human",
+            "insult",
+        )
+        if cue in seen
+    ][:3]
+    label = _LEVEL_WORDS[final]
+    if peak.rank - final.rank >= 2:
+        label += f" (calmed down from {peak.value.replace('_', ' ')})"
+    if reasons:
+        label += " — " + ", ".join(reasons)
+    return label
+
+
+@cache
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+@cache
+def _profanity_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """better-profanity's curated word list, matched by word lookup: the library's own matcher
+    tries every spelling variant and costs ~90 ms a sentence, far too slow for a 400-turn call."""
+    from importlib.resources import files
+
+    entries = (
+        files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8").split("\n")
+    )
+    words = frozenset(e.strip().lower() for e in entries if e.strip() and " " not in e.strip())
+    phrases = tuple(e.strip().lower() for e in entries if " " in e.strip())
+    return words, phrases
+
+
+def _profane(lower: str) -> bool:
+    words, phrases = _profanity_words()
+    return any(word in words for word in tokens_of(lower)) or any(p in lower for p in phrases)

@@ -1,0 +1,87 @@
+"""The response cache: unchanged re-runs are free, repeats are separate, transient errors retry."""
+
+import asyncio
+
+from harness.backends.base import ErrorCategory, Generation, GenerationError, GenerationRequest, ModelSettings
+from harness.backends.cache import CachedBackend, ResponseCache, cache_key
+from harness.brief import Draft
+from harness.conversations import ConversationRecord
+from harness.prompts import parse_prompt
+from tests.factories import conversation_dict
+from tests.test_brief_assembly import draft_dict
+from tests.test_prompts import MINIMAL
+
+
+class CountingBackend:
+    name = "counting"
+    model = "m1"
+    base_url = "http://127.0.0.1:1/v1"
+
+    def __init__(self, outcomes):
+        self.outcomes = list(outcomes)
+        self.calls = 0
+
+    async def generate(self, request):
+        self.calls += 1
+        return self.outcomes.pop(0)
+
+    async def aclose(self):
+        pass
+
+
+def request(repeat=0, **settings) -> GenerationRequest:
+    return GenerationRequest(
+        ConversationRecord.model_validate(conversation_dict()), parse_prompt(MINIMAL), ModelSettings(**settings), repeat
+    )
+
+
+GOOD = Generation(draft=Draft.model_validate(draft_dict()), raw_output="{}", latency_seconds=1.5, cost_usd=0.01)
+TIMEOUT = Generation(draft=None, raw_output=None, error=GenerationError(ErrorCategory.TIMEOUT, "slow"))
+BAD_JSON = Generation(draft=None, raw_output="{oops", error=GenerationError(ErrorCategory.INVALID_JSON, "bad"))
+
+
+def run(backend, req):
+    return asyncio.run(backend.generate(req))
+
+
+def test_a_rerun_is_served_from_the_cache_with_no_cost(tmp_path):
+    inner = CountingBackend([GOOD])
+    cached = CachedBackend(inner, ResponseCache(tmp_path / "c.sqlite"))
+    first, second = run(cached, request()), run(cached, request())
+    assert inner.calls == 1
+    assert (first.cache_hit, second.cache_hit) == (False, True)
+    assert second.draft == GOOD.draft and second.raw_output == "{}"
+    assert (second.latency_seconds, second.cost_usd) == (0.0, 0.0)
+
+
+def test_the_cache_survives_a_new_process(tmp_path):
+    run(CachedBackend(CountingBackend([GOOD]), ResponseCache(tmp_path / "c.sqlite")), request())
+    again = CountingBackend([])
+    assert run(CachedBackend(again, ResponseCache(tmp_path / "c.sqlite")), request()).cache_hit
+    assert again.calls == 0
+
+
+def test_repeats_settings_and_prompts_are_separate_entries():
+    ident = {"model": "m1"}
+    keys = {
+        cache_key("b", ident, request()),
+        cache_key("b", ident, request(repeat=1)),
+        cache_key("b", ident, request(temperature=0.9)),
+        cache_key("b", {"model": "m2"}, request()),
+        cache_key("other", ident, request()),
+    }
+    assert len(keys) == 5
+    # a setting equal to the prompt's default is the same request
+    assert cache_key("b", ident, request(temperature=0.5)) == cache_key("b", ident, request())
+
+
+def test_transient_errors_are_retried_and_model_failures_are_kept(tmp_path):
+    inner = CountingBackend([TIMEOUT, GOOD, BAD_JSON])
+    cached = CachedBackend(inner, ResponseCache(tmp_path / "c.sqlite"))
+    assert run(cached, request()).error.category is ErrorCategory.TIMEOUT
+    assert run(cached, request()).draft is not None
+    assert inner.calls == 2
+    assert run(cached, request(repeat=1)).error.category is ErrorCategory.INVALID_JSON
+    replay = run(cached, request(repeat=1))
+    assert replay.cache_hit and replay.error.category is ErrorCategory.INVALID_JSON and replay.raw_output == "{oops"
+    assert inner.calls == 3
