@@ -25,7 +25,11 @@ COMMANDS = {
     "brief": "harness.cli.brief:brief",
     "fixtures": "harness.cli.fixtures:fixtures",
     "prompts": "harness.cli.prompts:prompts",
+    "run": "harness.cli.run:run",
+    "runs": "harness.cli.run:runs",
     "schema": "harness.cli.schema:schema",
+    "score": "harness.cli.run:score",
+    "show": "harness.cli.run:show",
 }
 
 

@@ -31,6 +31,7 @@ class Commitment:
     description: str  # one line, quoting the promise (sensitive values masked)
     exceeds_authority: bool
     reason: str | None = None  # why it exceeds: "guarantees a refund", ...
+    quote: str = ""  # the promising sentence as said (masked, shortened), for callers that word their own text
 
 
 _ADVERBS = r"(?:also |now |just |then |personally |definitely |certainly |go ahead and |make sure to |right away )*"
@@ -104,9 +105,28 @@ _DENIED_ASSURANCE = re.compile(
     r"is not|aren'?t|no) (?:\w+ ){0,2}(?:promise|guarantee|guaranteed|confirm)"
 )
 
-# Every promise pattern above contains one of these words; a turn without any is skipped unread.
-_PROMISE_WORDS = frozenset("""i'll will going we'll you'll they'll he'll she'll i've have you're promise guarantee
-    guaranteed assure assured definitely 100 won't sure consider been you""".split())
+
+def _triggers(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The shapes of a promise, each with the words that must be in the sentence for it to match.
+_WILL = "will i'll we'll you'll they'll he'll she'll someone'll won't going"
+_PROMISE_SHAPES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    (_triggers("won't will we'll i'll"), _WONT_AGAIN),
+    (_triggers("you'll will"), _YOU_WILL),
+    (_triggers(_WILL), _SOMEONE_WILL),
+    (_triggers("i've have"), _DONE_FOR_CALLER),
+    (_triggers("you're"), _YOU_ARE_BOOKED),
+    (_triggers(_WILL), _WILL_BE_DONE),
+    (_triggers("charged billed liable responsible pay owe"), _YOU_WONT_PAY),
+)
+_HAS_BEEN_WORDS = _triggers("been")
+_ASSURANCE_WORDS = _triggers("promise guarantee guaranteed assure assured definitely 100 sure consider confirm")
+_FUTURE_WORDS = _triggers("i'll will i'm going we'll we're make")
+# Every promise shape contains one of these words; a turn without any is skipped unread.
+_PROMISE_WORDS = frozenset().union(*(t for t, _ in _PROMISE_SHAPES), _HAS_BEEN_WORDS, _ASSURANCE_WORDS,
+                                   _FUTURE_WORDS)
 
 # Outcomes a voice bot cannot grant, with the reason used in descriptions.
 _OUTCOMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -181,7 +201,7 @@ def find_commitments(view: CallView) -> list[Commitment]:
             description = f"Assistant {reason}, which it cannot grant itself: \"{quote}\""
         else:
             description = f"Committed: \"{quote}\""
-        found.append(Commitment(turn.index, description, bool(reason), reason))
+        found.append(Commitment(turn.index, description, bool(reason), reason, quote))
     return found
 
 
@@ -194,28 +214,28 @@ def _is_promise(sentence: Sentence) -> bool:
     text = sentence.text
     if sentence.is_question or _PROMISE_WORDS.isdisjoint(words(text)):
         return False  # "would you like me to ...?", "shall I ...?"
-    if _VERIFICATION_CODE.search(text):
+    if "code" in text and _VERIFICATION_CODE.search(text):
         return False
     if _CALLER_CONDITION.search(text) and not _ASSURANCE.search(text):
         return False
-    denied = _DENIED_ASSURANCE.search(text)
+    denied = _DENIED_ASSURANCE.search(text) if not _ASSURANCE_WORDS.isdisjoint(words(text)) else None
     if denied:
         # "I can't promise it'll be approved, but I'll submit it today": only the rest can promise.
         rest = re.search(r"(,? but |; )", text[denied.end():])
         if rest is None:
             return False
         text = text[denied.end() + rest.end():]
-    if _WONT_AGAIN.search(text):
+    vocabulary = words(text)
+    for triggers, pattern in _PROMISE_SHAPES:
+        if not triggers.isdisjoint(vocabulary) and pattern.search(text):
+            return True
+    if not _HAS_BEEN_WORDS.isdisjoint(vocabulary) and _HAS_BEEN_DONE.search(text) \
+            and not _READ_FROM_RECORD.search(text):
         return True
-    if _YOU_WILL.search(text) or _SOMEONE_WILL.search(text) or _DONE_FOR_CALLER.search(text):
+    if not _ASSURANCE_WORDS.isdisjoint(vocabulary) and _ASSURANCE.search(text) and not _DENIED_ASSURANCE.search(text):
         return True
-    if _YOU_ARE_BOOKED.search(text) or _WILL_BE_DONE.search(text) or _YOU_WONT_PAY.search(text):
-        return True
-    if _HAS_BEEN_DONE.search(text) and not _READ_FROM_RECORD.search(text):
-        return True
-    if _ASSURANCE.search(text) and not _DENIED_ASSURANCE.search(text):
-        return True
-    return any(_future_act_is_promise(m) for m in _FIRST_PERSON_FUTURE.finditer(text))
+    return not _FUTURE_WORDS.isdisjoint(vocabulary) and any(
+        _future_act_is_promise(m) for m in _FIRST_PERSON_FUTURE.finditer(text))
 
 
 def _future_act_is_promise(match: re.Match[str]) -> bool:

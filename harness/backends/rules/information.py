@@ -404,7 +404,7 @@ def _spoken_to_address(text: str) -> str:
 
 
 _PHONE_CONTEXT = re.compile(
-    r"\b(?:phone|number|cell|mobile|landline|call me|reach me|text me|callback)\b", re.I
+    r"\b(?:phone|cell|mobile|landline|call me|reach me|text me|callback|call back)\b", re.I
 )
 
 
@@ -418,7 +418,7 @@ def _phones(turn: Turn) -> list[Fact]:
             parsed = phonenumbers.parse(run.digits, "US")
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_possible_number(parsed):
+        if phonenumbers.is_valid_number(parsed):
             number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
             facts.append(Fact("callback_number", number, turn.index, "phone"))
     return facts

@@ -103,6 +103,12 @@ _CARD_KINDS = {"card_number": "a full card number", "cvv": "a card security code
 _CARD_CONTEXT = re.compile(r"\b(card|visa|mastercard|master card|amex|american express|discover|debit|credit|"
                            r"expir\w*|exp date|cvv|cvc|security code|on the back|long number)\b")
 _THREE_DIGITS = re.compile(r"\d[\d\s,.-]{0,3}\d[\d\s,.-]{0,3}\d")
+_DIGIT = re.compile(r"\d")
+_SPOKEN_DIGIT = re.compile(r"\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
+_SHORTEST_CARD = 13
+# Words of card talk: with one of these near, a short number may be a CVV or PIN.
+_CARD_WORDS = frozenset("""card visa mastercard master amex american discover debit credit expires expiry expiration
+    exp cvv cvc cid security back long pin""".split())
 # "one" and "oh" are too common in speech to say a number is being read.
 _SPOKEN_DIGITS = frozenset("zero two three four five six seven eight nine double triple".split())
 _ASKS_FOR_CVV = re.compile(r"\b(security code|cvv|cvc|cid|code on the back|(three|3|four|4)[- ]digit code|"
@@ -126,10 +132,22 @@ def _payment_card_data_exposed(view, _verification, _third_party, _commitments) 
     return None
 
 
+def _may_hold_card_data(turn: Turn, question: Turn | None) -> bool:
+    """A cheap screen: card talk in the turn or the question it answers, or enough digits for a card."""
+    asked_about_card = question is not None and not _CARD_WORDS.isdisjoint(words(question.lower))
+    if asked_about_card or not _CARD_WORDS.isdisjoint(words(turn.lower)):
+        return bool(_THREE_DIGITS.search(turn.text)) or not _SPOKEN_DIGITS.isdisjoint(words(turn.lower))
+    written = len(_DIGIT.findall(turn.text))
+    if written >= _SHORTEST_CARD:
+        return True
+    return not _SPOKEN_DIGITS.isdisjoint(words(turn.lower)) and (
+        written + len(_SPOKEN_DIGIT.findall(turn.lower)) >= _SHORTEST_CARD)
+
+
 def _card_data_in(turn: Turn, question: Turn | None) -> tuple[str, str | None] | None:
     """(kind, masked value) of card data spoken in `turn`; `question` is the assistant turn it answers."""
-    if not _THREE_DIGITS.search(turn.text) and _SPOKEN_DIGITS.isdisjoint(words(turn.lower)):
-        return None  # no number of three digits or more in the turn
+    if not _may_hold_card_data(turn, question):
+        return None
     for finding in find_sensitive(turn.text):
         if finding.kind in _CARD_KINDS:
             return finding.kind, finding.masked if finding.kind == "card_number" else None

@@ -104,7 +104,9 @@ def test_one_commitment_per_message_preferring_the_sentence_that_exceeds():
 
     assert len(found) == 1
     assert found[0].exceeds_authority
-    assert "late fee is refunded today" in found[0].description
+    assert found[0].quote == "And I'll make sure the $29 late fee is refunded today."
+    assert found[0].description == ("Assistant promises a refund or reimbursement (today), which it cannot grant "
+                                    "itself: \"And I'll make sure the $29 late fee is refunded today.\"")
 
 
 def test_caller_turns_are_never_commitments():
