@@ -23,6 +23,7 @@ templates plus the output schema, so any change to what the model sees gives a n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -65,9 +66,9 @@ class Prompt:
 
     @property
     def output_schema(self) -> dict:
-        return portable_schema(Draft)
+        return draft_output_schema()
 
-    @property
+    @functools.cached_property
     def hash(self) -> str:
         """Identity: templates plus output schema (12 hex digits of SHA-256)."""
         payload = json.dumps(
@@ -82,6 +83,17 @@ class Prompt:
             {"role": "system", "content": _fill(self.system_template, values)},
             {"role": "user", "content": _fill(self.user_template, values)},
         ]
+
+
+@functools.cache
+def _draft_schema_text() -> str:
+    # pydantic builds a JSON Schema in milliseconds; every request and cache key needs it.
+    return json.dumps(portable_schema(Draft))
+
+
+def draft_output_schema() -> dict:
+    """The structured-output schema sent to models (a fresh copy: callers may modify it)."""
+    return json.loads(_draft_schema_text())
 
 
 def template_values(conversation: ConversationRecord) -> dict[str, str]:

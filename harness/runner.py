@@ -11,18 +11,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import multiprocessing
+import os
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from harness.backends.base import Backend, ModelSettings
+from harness.backends.base import (
+    Backend,
+    ErrorCategory,
+    Generation,
+    GenerationError,
+    GenerationRequest,
+    ModelSettings,
+)
+from harness.backends.cache import CachedBackend, ResponseCache, cache_key
 from harness.brief import AssemblyOptions, BriefResult, build_brief
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
-from harness.scoring import score_generation
+from harness.scoring import score_generation, scorer_versions
 from harness.scoring.base import RepeatSet, ScoreContext
 from harness.scoring.consistency import CONSISTENCY_VERSION, consistency_scores
 from harness.store.results import ResultsStore
@@ -72,14 +83,14 @@ def expand_jobs(fixtures: Sequence[Fixture], repeats: int, done: set[tuple[str, 
     return [Job(f, r) for f in fixtures for r in range(repeats) if (f.id, r) not in done]
 
 
-def generation_row(run_id: str, job: Job, result: BriefResult) -> dict:
+def generation_row(job: Job, result: BriefResult) -> dict:
+    """A generations row without its run id (the writer supplies it)."""
     generation = result.generation
     return {
-        "run_id": run_id,
         "fixture_id": job.fixture.id,
         "repeat": job.repeat,
         "raw_output": generation.raw_output,
-        # JSON columns take the objects themselves (the bulk loader serialises the row once)
+        # JSON columns take the objects themselves (the row is serialised once, as a JSON line)
         "brief": result.portal.model_dump(mode="json") if result.portal else None,
         "error_category": generation.error.category.value if generation.error else None,
         "error_message": generation.error.message if generation.error else None,
@@ -95,12 +106,22 @@ def generation_row(run_id: str, job: Job, result: BriefResult) -> dict:
     }
 
 
-def score_rows(run_id: str, fixture: Fixture, repeat: int, context: ScoreContext) -> list[dict]:
+def score_rows(fixture: Fixture, repeat: int, context: ScoreContext) -> list[dict]:
+    """scores rows without their run id."""
     return [
-        {"run_id": run_id, "fixture_id": fixture.id, "repeat": repeat, "scorer": s.scorer, "version": s.version,
+        {"fixture_id": fixture.id, "repeat": repeat, "scorer": s.scorer, "version": s.version,
          "metric": s.metric, "value": s.value, "reason": s.reason}
         for s in score_generation(context)
     ]
+
+
+def score_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[str, bool]:
+    """Score one generation row: its score rows as the inside of a JSON array (objects joined by
+    commas, one C-level dump instead of one per row), and whether it passed. Module level so a
+    process pool can run it."""
+    rows = score_rows(fixture, row["repeat"], context_for(fixture, row, mask_transcript))
+    passed = any(r["metric"] == "pass" and r["value"] == 1.0 for r in rows)
+    return json.dumps(rows, ensure_ascii=False)[1:-1], passed
 
 
 def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> ScoreContext:
@@ -114,6 +135,28 @@ def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> Sc
         repeat=generation.get("repeat", 0),
         mask_transcript=mask_transcript,
     )
+
+
+@dataclass(frozen=True)
+class _Finished:
+    generation_json: str
+    scores_json: str  # score rows, comma-joined JSON objects
+    failed: bool
+    cache_hit: bool
+
+
+# Scoring costs a few milliseconds a brief: beyond this many jobs it goes to other processes, so
+# the event loop keeps requests flowing and a second core does the scoring.
+POOL_THRESHOLD = 32
+
+
+def scoring_pool(jobs: int, workers: int | None = None) -> ProcessPoolExecutor | None:
+    """Processes for scoring: by default one core is left to the event loop and the writer."""
+    cores = os.cpu_count() or 1
+    if jobs < POOL_THRESHOLD or cores < 2:
+        return None
+    count = workers if workers is not None else max(1, cores - 1)
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
 
 
 async def run_jobs(
@@ -130,8 +173,11 @@ async def run_jobs(
     pending: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         pending.put_nowait(job)
-    results: asyncio.Queue[tuple[dict, list[dict]] | None] = asyncio.Queue()
+    results: asyncio.Queue[_Finished | None] = asyncio.Queue()
     assembly = AssemblyOptions(mask_transcript=options.mask_transcript)
+    job_cache = _JobCache.for_backend(backend, options.mask_transcript)
+    pool = scoring_pool(len(jobs))
+    loop = asyncio.get_running_loop()
 
     async def worker() -> None:
         while True:
@@ -139,12 +185,25 @@ async def run_jobs(
                 job = pending.get_nowait()
             except asyncio.QueueEmpty:
                 return
+            key = job_cache.key(job, prompt, options.settings) if job_cache else None
+            replay = job_cache.get(key) if job_cache else None
+            if replay is not None:
+                await results.put(replay)
+                continue
             result = await _generate(job, backend, prompt, options.settings, assembly)
-            row = generation_row(run_id, job, result)
-            scores = score_rows(run_id, job.fixture, job.repeat, context_for(job.fixture, row, options.mask_transcript))
-            await results.put((row, scores))
+            row = generation_row(job, result)
+            if pool is None:
+                scores, _ = score_json(job.fixture, row, options.mask_transcript)
+            else:
+                scores, _ = await loop.run_in_executor(pool, score_json, job.fixture, row, options.mask_transcript)
+            finished = _Finished(json.dumps(row, ensure_ascii=False), scores, row["error_category"] is not None,
+                                 bool(row["cache_hit"]))
+            error = result.generation.error
+            if job_cache and (error is None or not error.retryable):
+                job_cache.put(key, finished)
+            await results.put(finished)
 
-    writer = asyncio.create_task(_write(results, store, progress, on_progress))
+    writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress))
     workers = [asyncio.create_task(worker()) for _ in range(max(1, min(options.concurrency, len(jobs) or 1)))]
     try:
         await asyncio.gather(*workers)
@@ -155,13 +214,48 @@ async def run_jobs(
         await results.put(None)
         # The writer must finish even when this coroutine is being cancelled: shield it.
         await asyncio.shield(writer)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     return progress
+
+
+class _JobCache:
+    """Whole job results keyed by everything that decides them: the model request (backend,
+    identity, settings, prompt, conversation, repeat), the fixture's gold, the scorer versions
+    and the transcript setting. Only for backends that cache responses (model backends)."""
+
+    def __init__(self, cache: ResponseCache, name: str, identity: dict, mask_transcript: bool) -> None:
+        self.cache, self.name, self.identity = cache, name, identity
+        self.context = json.dumps([scorer_versions(), mask_transcript], sort_keys=True)
+
+    @classmethod
+    def for_backend(cls, backend: Backend, mask_transcript: bool) -> _JobCache | None:
+        if not isinstance(backend, CachedBackend):
+            return None
+        return cls(backend.cache, backend.name, backend.identity, mask_transcript)
+
+    def key(self, job: Job, prompt: Prompt, settings: ModelSettings) -> str:
+        request = GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat)
+        parts = [cache_key(self.name, self.identity, request), fixture_hash(job.fixture), self.context]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> _Finished | None:
+        text = self.cache.get_job(key)
+        if text is None:
+            return None
+        generation_json, scores_json = text.split("\n", 1)
+        # the stored generation says cache_hit false; the replay is one
+        generation = json.loads(generation_json) | {"cache_hit": True, "latency_seconds": 0.0, "cost_usd": 0.0}
+        return _Finished(json.dumps(generation, ensure_ascii=False), scores_json,
+                         generation["error_category"] is not None, True)
+
+    def put(self, key: str, finished: _Finished) -> None:
+        # json.dumps escapes newlines inside strings, so one newline separates the two parts
+        self.cache.put_job(key, finished.generation_json + "\n" + finished.scores_json)
 
 
 async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings,
                     assembly: AssemblyOptions) -> BriefResult:
-    from harness.backends.base import ErrorCategory, Generation, GenerationError
-
     started = time.perf_counter()
     try:
         return await build_brief(job.fixture.conversation, backend, prompt, settings, job.repeat, assembly)
@@ -172,17 +266,16 @@ async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelS
         return BriefResult(None, Generation(None, None, error, latency_seconds=time.perf_counter() - started))
 
 
-async def _write(results: asyncio.Queue, store: ResultsStore, progress: RunProgress,
+async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progress: RunProgress,
                  on_progress: Callable[[RunProgress], None]) -> None:
-    generations: list[dict] = []
-    scores: list[dict] = []
+    generations: list[str] = []
+    scores: list[str] = []
     last_flush = time.monotonic()
 
     def flush() -> None:
         nonlocal last_flush
         if generations:
-            store.add_generations(generations)
-            store.add_scores(scores)
+            store.add_lines(run_id, generations, scores)
             generations.clear()
             scores.clear()
         last_flush = time.monotonic()
@@ -192,12 +285,11 @@ async def _write(results: asyncio.Queue, store: ResultsStore, progress: RunProgr
         if item is None:
             flush()
             return
-        row, rows = item
-        generations.append(row)
-        scores.extend(rows)
+        generations.append(item.generation_json)
+        scores.append(item.scores_json)
         progress.done += 1
-        progress.failed += row["error_category"] is not None
-        progress.cache_hits += bool(row["cache_hit"])
+        progress.failed += item.failed
+        progress.cache_hits += item.cache_hit
         on_progress(progress)
         if len(generations) >= WRITE_BATCH or time.monotonic() - last_flush >= WRITE_INTERVAL_SECONDS:
             flush()
@@ -221,16 +313,36 @@ def consistency_rows(run_id: str, fixtures: dict[str, Fixture], generations: lis
     return rows
 
 
-def rescore(run_id: str, fixtures: dict[str, Fixture], generations: list[dict], mask_transcript: bool) -> list[dict]:
-    """Every score of a run recomputed from its stored generations (no model is called)."""
-    rows: list[dict] = []
-    passed: dict[tuple[str, int], bool] = {}
-    for generation in generations:
-        fixture = fixtures[generation["fixture_id"]]
-        scored = score_rows(run_id, fixture, generation["repeat"], context_for(fixture, generation, mask_transcript))
-        rows += scored
-        passed[(fixture.id, generation["repeat"])] = any(r["metric"] == "pass" and r["value"] == 1.0 for r in scored)
-    return rows + consistency_rows(run_id, fixtures, generations, passed)
+def _score_chunk(chunk: list[tuple[Fixture, dict]], mask_transcript: bool) -> list[tuple[str, bool]]:
+    return [score_json(fixture, generation, mask_transcript) for fixture, generation in chunk]
+
+
+@dataclass(frozen=True)
+class Rescored:
+    scores_json: list[str]  # per generation, comma-joined score objects without run id
+    consistency: list[dict]
+
+    @property
+    def rows(self) -> int:
+        return sum(part.count('"metric"') for part in self.scores_json) + len(self.consistency)
+
+
+def rescore(run_id: str, fixtures: dict[str, Fixture], generations: list[dict], mask_transcript: bool) -> Rescored:
+    """Every score of a run recomputed from its stored generations (no model is called).
+    Large runs are scored on every core: scorers are pure functions of their inputs."""
+    work = [(fixtures[g["fixture_id"]], g) for g in generations]
+    pool = scoring_pool(len(work), workers=os.cpu_count() or 1)  # nothing else runs meanwhile
+    if pool is None:
+        scored = _score_chunk(work, mask_transcript)
+    else:
+        with pool:
+            size = max(1, len(work) // (4 * (os.cpu_count() or 1)))
+            chunks = [work[i : i + size] for i in range(0, len(work), size)]
+            scored = [item for part in pool.map(_score_chunk, chunks, [mask_transcript] * len(chunks))
+                      for item in part]
+    passed = {(fixture.id, generation["repeat"]): ok for (fixture, generation), (_, ok) in zip(work, scored,
+                                                                                               strict=True)}
+    return Rescored([body for body, _ in scored], consistency_rows(run_id, fixtures, generations, passed))
 
 
 def finalise_consistency(store: ResultsStore, run_id: str, fixtures: dict[str, Fixture]) -> None:

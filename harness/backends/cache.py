@@ -28,7 +28,12 @@ from harness.brief import Draft
 from harness.conversations import ConversationRecord
 
 DEFAULT_CACHE_PATH = Path("reports/cache.sqlite")
-_SCHEMA = "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, generation TEXT NOT NULL)"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, generation TEXT NOT NULL)",
+    # Whole job results (a generation and its scores, as stored rows) for the runner: a re-run
+    # with the same inputs and scorer versions needs no model call and no scoring either.
+    "CREATE TABLE IF NOT EXISTS job_results (key TEXT PRIMARY KEY, rows TEXT NOT NULL)",
+)
 
 
 def conversation_hash(conversation: ConversationRecord) -> str:
@@ -56,7 +61,11 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        # WAL with synchronous=NORMAL survives a crash of this process; only a power cut can
+        # lose the last entries, and a lost entry is just a cache miss. Saves an fsync per put.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        for statement in _SCHEMA:
+            self._db.execute(statement)
 
     def get(self, key: str) -> Generation | None:
         with self._lock:
@@ -69,6 +78,15 @@ class ResponseCache:
                 "INSERT OR REPLACE INTO responses (key, generation) VALUES (?, ?)",
                 (key, _generation_to_json(generation)),
             )
+
+    def get_job(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT rows FROM job_results WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def put_job(self, key: str, rows: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, ?)", (key, rows))
 
     def close(self) -> None:
         with self._lock:

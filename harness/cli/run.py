@@ -204,10 +204,10 @@ def score(run_id: str, db_path: Path, as_json: bool) -> None:
     store = _open(db_path)
     record = _run_or_fail(store, run_id)
     fixtures = {fid: Fixture.model_validate(data) for fid, _, data in store.run_fixtures(record.id)}
-    rows = rescore(record.id, fixtures, store.generations(record.id), record.mask_transcript)
-    store.replace_scores(record.id, rows)
+    rescored = rescore(record.id, fixtures, store.generations(record.id), record.mask_transcript)
+    store.replace_scores(record.id, rescored.scores_json, rescored.consistency)
     store.update_scorer_versions(record.id, scorer_versions())
-    click.echo(f"re-scored {record.id}: {len(rows)} score rows", err=True)
+    click.echo(f"re-scored {record.id}: {rescored.rows} score rows", err=True)
     _print_board(store, record.id, as_json)
 
 

@@ -52,20 +52,34 @@ def content_words(value: str) -> set[str]:
     return {w for w in _WORD.findall(value.lower()) if w not in _STOP and len(w) > 1}
 
 
-def recalled(gold: str, generated: list[str]) -> bool:
+@dataclass(frozen=True)
+class _Generated:
+    """A generated value's comparison forms, computed once per brief rather than per gold value."""
+
+    forms: frozenset[str]
+    masked_tail: str
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, value: str) -> _Generated:
+        masked_tail = re.sub(r"\D", "", value) if _MASK.search(value) else ""
+        return cls(frozenset(value_forms(value)), masked_tail, frozenset(content_words(value)))
+
+
+def recalled(gold: str, generated: list[str] | list[_Generated]) -> bool:
+    candidates = [g if isinstance(g, _Generated) else _Generated.of(g) for g in generated]
     gold_forms = value_forms(gold)
-    for value in generated:
-        forms = value_forms(value)
-        if gold_forms & forms:
+    long_forms = [g for g in gold_forms if len(g) >= 4]
+    for candidate in candidates:
+        if gold_forms & candidate.forms:
             return True
-        if any(len(g) >= 4 and any(g in f for f in forms) for g in gold_forms):
+        if any(g in f for g in long_forms for f in candidate.forms):
             return True
-        masked_tail = _MASK.search(value) and re.sub(r"\D", "", value)
-        if masked_tail and any(g.endswith(masked_tail) for g in gold_forms):
+        if candidate.masked_tail and any(g.endswith(candidate.masked_tail) for g in gold_forms):
             return True
     words = content_words(gold)
     if len(words) >= FREE_TEXT_WORDS:
-        return any(len(words & content_words(v)) / len(words) >= FREE_TEXT_SHARE for v in generated)
+        return any(len(words & c.words) / len(words) >= FREE_TEXT_SHARE for c in candidates)
     return False
 
 
@@ -123,7 +137,8 @@ def information_scores(context: ScoreContext) -> list[Score]:
     if not expected.is_labelled("information"):
         return [*scores, unlabelled("information.recall")]
     gold = [item.value for item in expected.information]
-    found = [value for value in gold if recalled(value, generated)]
+    candidates = [_Generated.of(value) for value in generated]
+    found = [value for value in gold if recalled(value, candidates)]
     missing = [value for value in gold if value not in found]
     recall = ratio(len(found), len(gold))
     reason = f"{len(found)}/{len(gold)} gold values" + (f"; missing {missing[:2]}" if missing else "")

@@ -204,10 +204,18 @@ class ResultsStore:
     def add_scores(self, rows: list[dict]) -> None:
         self._bulk_insert("scores", SCORE_COLUMNS, rows)
 
-    def replace_scores(self, run_id: str, rows: list[dict]) -> None:
+    def add_lines(self, run_id: str, generations_json: list[str], scores_json: list[str]) -> None:
+        """Rows already serialised as JSON without `run_id` (the runner's format, which the job
+        cache replays verbatim): each string is one object or several joined by commas."""
+        self._insert_json("generations", GENERATION_COLUMNS, generations_json, run_id)
+        self._insert_json("scores", SCORE_COLUMNS, scores_json, run_id)
+
+    def replace_scores(self, run_id: str, scores_json: list[str], rows: list[dict]) -> None:
+        """All scores of a run at once: JSON bodies without run id (runner format) plus full rows."""
         self.db.execute("BEGIN TRANSACTION")
         try:
             self.db.execute("DELETE FROM scores WHERE run_id = ?", [run_id])
+            self._insert_json("scores", SCORE_COLUMNS, scores_json, run_id)
             self._bulk_insert("scores", SCORE_COLUMNS, rows)
             self.db.execute("COMMIT")
         except BaseException:
@@ -229,17 +237,26 @@ class ResultsStore:
 
     def _bulk_insert(self, table: str, columns: dict[str, str], rows: Iterable[dict]) -> None:
         rows = list(rows)
-        if not rows:
+        if rows:
+            self._insert_json(table, columns, [json.dumps(rows, ensure_ascii=False, default=str)[1:-1]])
+
+    def _insert_json(self, table: str, columns: dict[str, str], parts: list[str], run_id: str | None = None) -> None:
+        """Insert the objects in `parts` (each one or more JSON objects joined by commas) in one
+        bulk read. With `run_id` given the objects lack it and every row gets this one."""
+        parts = [part for part in parts if part]
+        if not parts:
             return
-        handle, name = tempfile.mkstemp(suffix=".jsonl", prefix="harness-")
+        read = {c: t for c, t in columns.items() if run_id is None or c != "run_id"}
+        handle, name = tempfile.mkstemp(suffix=".json", prefix="harness-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write("\n".join(json.dumps(row, ensure_ascii=False, default=str) for row in rows))
-            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns.items()) + "}"
+                out.write("[" + ",".join(parts) + "]")
+            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in read.items()) + "}"
+            selected = ", ".join(("?" if c == "run_id" and run_id is not None else c) for c in columns)
             self.db.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec})",
-                [name],
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selected} "
+                f"FROM read_json(?, format='array', columns={spec}, maximum_object_size=1073741824)",
+                [run_id, name] if run_id is not None else [name],
             )
         finally:
             os.unlink(name)

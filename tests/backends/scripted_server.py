@@ -60,12 +60,17 @@ def error_body(message: str, error_type: str = "invalid_request_error") -> dict:
     return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
 
 
+class _LoopbackServer(ThreadingHTTPServer):
+    # The default listen backlog of 5 refuses connections when 32 clients arrive at once.
+    request_queue_size = 256
+
+
 class ScriptedServer:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self._replies: deque[Reply] = deque()
         self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._http = _LoopbackServer(("127.0.0.1", 0), _handler_for(self))
         # A client that timed out must not keep the test waiting for the delayed handler.
         self._http.daemon_threads = True
         # A short poll interval makes `stop` quick: shutdown waits for the serving loop to notice.

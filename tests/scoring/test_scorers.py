@@ -185,3 +185,17 @@ def test_consistency_across_repeats():
     assert (scores["consistency.pass_at_k"], scores["consistency.pass_all_k"]) == (1.0, 0.0)
     single = {s.metric: s.value for s in consistency_scores(RepeatSet(fixture, [a], [True]))}
     assert single["consistency.sentiment_agreement"] is None and single["consistency.pass_all_k"] == 1.0
+
+
+def test_schema_errors_are_found_inside_and_outside_the_transcript():
+    from harness.scoring.schema import portal_errors
+
+    brief = make_brief(GOLD_MARKERS)
+    assert portal_errors(brief) == []
+    brief["call_summary"] = ["only one"]
+    brief["transcript"][3]["role"] = "agent"
+    brief["transcript"][4]["markers"].append({"type": "anger", "description": "x"})
+    paths = [path for path, _ in portal_errors(brief)]
+    assert paths == ["$.call_summary", "$.transcript[3].role", "$.transcript[4].markers[2].type"]
+    scores = scores_of(make_fixture(), brief)
+    assert scores["schema.valid"] == 0.0 and scores["pass"] == 0.0
