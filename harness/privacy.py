@@ -30,19 +30,27 @@ class DigitRun:
     end: int
 
 
-# Most turns say no number at all; one search rules that out before tokenising.
-_MAY_HAVE_DIGITS = re.compile(r"\d|\b(?:" + "|".join(DIGIT_WORDS) + r"|double|triple)\b", re.I)
+# Where runs can be: digits or digit words, chained by spaces, joiners and fillers. One regex scan
+# finds these stretches; only they are tokenised (most of a call is words, not numbers).
+_DIGITISH = r"(?:\d+|(?<![A-Za-z])(?:" + "|".join(sorted([*DIGIT_WORDS, *REPEATERS], key=len, reverse=True)) \
+    + r")(?![A-Za-z]))"
+_SEPARATOR = r"(?:[\s\-,./–—]|(?<![A-Za-z])(?:uh|um|erm|er)(?![A-Za-z]))*"
+_CANDIDATE = re.compile(rf"{_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*", re.I)
 
 
 @lru_cache(maxsize=8192)  # several detectors read the same turn; the runs are computed once
 def digit_runs(text: str) -> tuple[DigitRun, ...]:
     """Every maximal run of digits in `text`, spoken ("four one one") or written ("4111")."""
-    if not _MAY_HAVE_DIGITS.search(text):
-        return ()
+    runs: list[DigitRun] = []
+    for candidate in _CANDIDATE.finditer(text):
+        runs.extend(_runs_in(list(_TOKEN.finditer(text, candidate.start(), candidate.end()))))
+    return tuple(runs)
+
+
+def _runs_in(tokens: list[re.Match]) -> list[DigitRun]:
     runs: list[DigitRun] = []
     digits, start, end = "", -1, -1
     pending_repeat = 1
-    tokens = list(_TOKEN.finditer(text))
     for i, token in enumerate(tokens):
         word = token.group().lower()
         value = _digit_value(word, bool(digits))
@@ -63,7 +71,7 @@ def digit_runs(text: str) -> tuple[DigitRun, ...]:
             digits, pending_repeat = "", 1
     if digits:
         runs.append(DigitRun(digits, start, end))
-    return tuple(runs)
+    return runs
 
 
 def _digit_value(word: str, in_run: bool) -> str | None:

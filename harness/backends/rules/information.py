@@ -210,6 +210,9 @@ _STREET_WORDS = (
 def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -> list[Fact]:
     facts = []
     text = turn.text
+    # Every code has digits in it: a turn without a run of two or more says none.
+    if not any(len(run.digits) >= 2 for run in digit_runs(text)):
+        return []
     labelled = _LABEL.finditer(text) if _mentions(turn.lower, _LABEL_WORDS) else ()
     for match in labelled:
         key = _key_for(match.group(1))
@@ -242,9 +245,12 @@ def _question_before(view: CallView, turn: Turn) -> Turn | None:
     return question
 
 
+_LABEL_KEYS = tuple((re.compile(pattern, re.I), key) for pattern, key in _LABELS)
+
+
 def _key_for(label: str) -> str:
-    for pattern, key in _LABELS:
-        if re.fullmatch(pattern, label, re.I):
+    for pattern, key in _LABEL_KEYS:
+        if pattern.fullmatch(label):
             return key
     return "reference_number"
 

@@ -49,11 +49,16 @@ def _word_matches(token: str, alternatives: tuple[str, ...]) -> bool:
 
 class Lexicon:
     def __init__(self, families: Mapping[str, Iterable[str]]) -> None:
+        self._single: dict[str, tuple[str, ...]] = {}  # one plain word -> its families: a dict lookup
         self._exact: dict[str, list[_Phrase]] = {}
         self._prefixed: dict[str, list[_Phrase]] = {}  # first word is a stem or a number: by 2 letters
         for family, phrases in families.items():
             for text in phrases:
                 phrase = _Phrase(family, tuple(tuple(word.split("|")) for word in text.split()))
+                if len(phrase.words) == 1 and not any(w == "#" or w.endswith("*") for w in phrase.words[0]):
+                    for word in phrase.words[0]:
+                        self._single[word] = (*self._single.get(word, ()), family)
+                    continue
                 for first in phrase.words[0]:
                     if first == "#":
                         self._prefixed.setdefault("#", []).append(phrase)
@@ -65,20 +70,27 @@ class Lexicon:
     def find(self, tokens: Sequence[str]) -> dict[str, list[int]]:
         """family -> token positions where one of its phrases starts."""
         hits: dict[str, list[int]] = {}
+        single, exact, prefixed = self._single, self._exact, self._prefixed
+        numbered = prefixed.get("#")
         for i, token in enumerate(tokens):
-            candidates = self._exact.get(token, [])
-            stem = self._prefixed.get(token[:2])
-            if stem:
-                candidates = candidates + stem
-            if (token.isdigit() or token in NUMBER_WORDS) and "#" in self._prefixed:
-                candidates = candidates + self._prefixed["#"]
-            for phrase in candidates:
-                if self._matches_at(tokens, i, phrase):
-                    hits.setdefault(phrase.family, []).append(i)
+            for family in single.get(token, ()):
+                hits.setdefault(family, []).append(i)
+            for bucket in (exact.get(token), prefixed.get(token[:2]),
+                           numbered if numbered and (token.isdigit() or token in NUMBER_WORDS) else None):
+                if bucket:
+                    for phrase in bucket:
+                        if self._matches_at(tokens, i, phrase):
+                            hits.setdefault(phrase.family, []).append(i)
         return hits
 
     @staticmethod
     def _matches_at(tokens: Sequence[str], i: int, phrase: _Phrase) -> bool:
-        if i + len(phrase.words) > len(tokens):
+        words = phrase.words
+        if i + len(words) > len(tokens):
             return False
-        return all(_word_matches(tokens[i + k], alternatives) for k, alternatives in enumerate(phrase.words))
+        # the first word matched to be in this bucket (exactly, or by stem or number: recheck those)
+        start = 1 if len(words[0]) == 1 and words[0][0] == tokens[i] else 0
+        for k in range(start, len(words)):
+            if not _word_matches(tokens[i + k], words[k]):
+                return False
+        return True

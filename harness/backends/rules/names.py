@@ -167,6 +167,8 @@ def _asked_for_name(view: CallView, turn: Turn) -> bool:
 
 def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
     """Name spans the caller gives as their own in one turn, in order."""
+    if not asked and not _INTRODUCTION.search(text):
+        return []  # no question and no introduction: nothing here can start a name
     spans: list[str] = []
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
     starts = {m.end() for m in _INTRODUCTION.finditer(text)}

@@ -354,7 +354,8 @@ def level_for(heat: float) -> SentimentLevel:
 def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float, frozenset[str]]:
     """How heated one caller turn is, and which cues made it so."""
     text, lower = turn.text, turn.lower
-    found = CUES.find(tokens_of(lower))
+    tokens = tokens_of(lower)
+    found = CUES.find(tokens)
     cues: set[str] = set()
     heat = 0.0
     complaint = "complaint context" in found
@@ -362,7 +363,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     if sarcastic:
         cues.add("sarcasm")
         heat += 1.2
-    else:
+    elif _may_be_negative(tokens):
         compound = _vader().polarity_scores(text)["compound"]
         if compound < 0:
             heat += 1.6 * -compound
@@ -483,6 +484,21 @@ def _label(final: SentimentLevel, peak: SentimentLevel, moods: list[TurnMood]) -
     if reasons:
         label += " — " + ", ".join(reasons)
     return label
+
+
+def _may_be_negative(tokens: list[str]) -> bool:
+    """VADER's compound is negative only with a negative lexicon word, a negation ("not good") or
+    a negative emoticon; a turn with none of them cannot add heat, so VADER is not run on it."""
+    negative, negations = _negative_vocabulary()
+    return any(token in negative or token in negations for token in tokens)
+
+
+@cache
+def _negative_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    negative = frozenset(word for word, valence in _vader().lexicon.items() if valence < 0)
+    return negative, frozenset(NEGATE) | {"n't", "never", "nothing", "nobody", "none", "nowhere"}
 
 
 @cache
