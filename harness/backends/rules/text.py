@@ -51,10 +51,39 @@ class CallView:
 
     def next_turn(self, index: int, role: Role) -> Turn | None:
         """The first turn by `role` after message `index`."""
-        return next((t for t in self.turns[index + 1 :] if t.role is role), None)
+        position = self._next_by_role[role][index]
+        return None if position is None else self.turns[position]
 
     def previous_turn(self, index: int, role: Role) -> Turn | None:
-        return next((t for t in reversed(self.turns[:index]) if t.role is role), None)
+        """The last turn by `role` before message `index`."""
+        position = self._previous_by_role[role][index]
+        return None if position is None else self.turns[position]
+
+    # Neighbour tables, built once: rules ask for "the assistant turn before this one" for every
+    # turn, and a scan per question would make a 400-message call quadratic.
+    @cached_property
+    def _previous_by_role(self) -> dict[Role, list[int | None]]:
+        tables: dict[Role, list[int | None]] = {}
+        for role in Role:
+            last, table = None, []
+            for turn in self.turns:
+                table.append(last)
+                if turn.role is role:
+                    last = turn.index
+            tables[role] = table
+        return tables
+
+    @cached_property
+    def _next_by_role(self) -> dict[Role, list[int | None]]:
+        tables: dict[Role, list[int | None]] = {}
+        for role in Role:
+            following, table = None, []
+            for turn in reversed(self.turns):
+                table.append(following)
+                if turn.role is role:
+                    following = turn.index
+            tables[role] = table[::-1]
+        return tables
 
 
 @dataclass(frozen=True)
