@@ -38,6 +38,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_INFORMATION = 20
+MAX_MARKERS = 60
+
+
 class DraftMarker(_Strict):
     message: int = Field(description="0-based index of the transcript message the marker belongs to.")
     type: MarkerType
@@ -59,10 +63,12 @@ class Draft(_Strict):
     sentiment: Sentiment
     transfer_reason: str = Field(min_length=1)
     call_summary: list[str] = Field(min_length=3, max_length=5)
-    information_collected: list[InformationItem]
+    # Upper bounds are for the grammar a server builds from the schema: without one a small model
+    # can repeat a list item until it runs out of tokens. They sit well above what a call needs.
+    information_collected: list[InformationItem] = Field(max_length=MAX_INFORMATION)
     suggested_next_steps: list[NextStep] = Field(min_length=1, max_length=3)
-    markers: list[DraftMarker]
-    compliance_flags: list[DraftFlag]
+    markers: list[DraftMarker] = Field(max_length=MAX_MARKERS)
+    compliance_flags: list[DraftFlag] = Field(max_length=len(ComplianceType))
 
 
 @dataclass(frozen=True)

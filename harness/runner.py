@@ -29,7 +29,7 @@ from harness.backends.base import (
     GenerationRequest,
     ModelSettings,
 )
-from harness.backends.cache import CachedBackend, ResponseCache, cache_key
+from harness.backends.cache import CachedBackend, ResponseCache, cache_key, is_model_answer
 from harness.brief import AssemblyOptions, BriefResult, build_brief
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
@@ -198,8 +198,7 @@ async def run_jobs(
                 scores, _ = await loop.run_in_executor(pool, score_json, job.fixture, row, options.mask_transcript)
             finished = _Finished(json.dumps(row, ensure_ascii=False), scores, row["error_category"] is not None,
                                  bool(row["cache_hit"]))
-            error = result.generation.error
-            if job_cache and (error is None or not error.retryable):
+            if job_cache and is_model_answer(result.generation):
                 job_cache.put(key, finished)
             await results.put(finished)
 

@@ -1,9 +1,10 @@
 """Response cache: an unchanged re-run costs nothing, and repeats stay independent samples.
 
 The key is (backend, backend identity such as model and base URL, effective settings, prompt
-hash, conversation hash, repeat index). Drafts and the model's deterministic failures (invalid
-JSON, schema violations, truncation, refusals) are kept; transient failures (timeouts, rate
-limits, 5xx, refused connections) are not, so a re-run retries them. One SQLite file (stdlib,
+hash, conversation hash, repeat index). Drafts and the model's own failed answers (invalid JSON,
+schema violations, truncation, refusals, empty output) are kept; transient failures (timeouts,
+rate limits, 5xx, refused connections), client errors and backend failures are not, so a re-run
+retries them. One SQLite file (stdlib,
 safe for concurrent readers and one writer) holds the entries.
 """
 
@@ -108,12 +109,22 @@ class CachedBackend:
         if stored is not None:
             return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
         generation = await self.inner.generate(request)
-        if generation.error is None or not generation.error.retryable:
+        if is_model_answer(generation):
             self.cache.put(key, generation)
         return generation
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+# What the model itself answered: a replay gives the same sample. Transient failures, client
+# errors (a wrong key, an unknown model) and backend failures say nothing about the model.
+MODEL_ANSWERS = frozenset({ErrorCategory.TRUNCATED, ErrorCategory.INVALID_JSON, ErrorCategory.SCHEMA_VIOLATION,
+                           ErrorCategory.REFUSAL, ErrorCategory.EMPTY})
+
+
+def is_model_answer(generation: Generation) -> bool:
+    return generation.error is None or generation.error.category in MODEL_ANSWERS
 
 
 def backend_identity(backend: Backend) -> dict:

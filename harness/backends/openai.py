@@ -224,14 +224,16 @@ def _read_completion(completion: object, max_tokens: int | None = None) -> _Atte
 
 
 def parse_json_output(content: str) -> object:
-    """JSON from a model's output; a ```json fence around it is tolerated (small models add one)."""
+    """JSON from a model's output; a ```json fence around it is tolerated (small models add one),
+    and so are raw newlines or tabs inside strings (grammar-constrained llama.cpp output has them;
+    the meaning is unambiguous)."""
     try:
-        return json.loads(content)
+        return json.loads(content, strict=False)
     except json.JSONDecodeError:
         fenced = _FENCED_JSON.match(content)
         if fenced is None:
             raise
-        return json.loads(fenced.group(1))
+        return json.loads(fenced.group(1), strict=False)
 
 
 def describe_schema_errors(exc: ValidationError) -> str:

@@ -22,14 +22,20 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_BACKEND = 0, 1, 2, 3, 4
 
 # name -> "module:attribute"; importing a family only when it is used keeps `--help` fast.
 COMMANDS = {
+    "audit": "harness.cli.analysis:audit",
     "brief": "harness.cli.brief:brief",
+    "compare": "harness.cli.analysis:compare",
     "fixtures": "harness.cli.fixtures:fixtures",
+    "gate": "harness.cli.analysis:gate",
     "prompts": "harness.cli.prompts:prompts",
     "run": "harness.cli.run:run",
     "runs": "harness.cli.run:runs",
     "schema": "harness.cli.schema:schema",
     "score": "harness.cli.run:score",
+    "serve": "harness.cli.serve:serve",
     "show": "harness.cli.run:show",
+    "store": "harness.cli.store:store",
+    "tokens": "harness.cli.tokens:tokens",
 }
 
 

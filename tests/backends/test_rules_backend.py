@@ -50,3 +50,14 @@ def test_options_the_rules_backend_does_not_take_are_refused():
 def test_an_unknown_backend_names_the_choices():
     with pytest.raises(BackendError, match=r"unknown backend 'gpt'; choose one of: local, openai, rules"):
         create_backend("gpt")
+
+
+def test_a_very_long_call_keeps_the_drafts_lists_within_their_bounds():
+    from harness.brief import MAX_INFORMATION, MAX_MARKERS
+
+    messages = [m for fixture in CORPUS for m in fixture.conversation.messages][:400]
+    long_call = CORPUS[0].conversation.model_copy(update={"messages": messages})
+    draft = draft_for(long_call)
+    assert len(draft.markers) == MAX_MARKERS and len(draft.information_collected) == MAX_INFORMATION
+    assert any(m.type == "escalation_trigger" for m in draft.markers)
+    assert list(VALIDATOR.iter_errors(assemble_portal(long_call, draft).portal.model_dump(mode="json"))) == []

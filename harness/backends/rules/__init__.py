@@ -22,8 +22,8 @@ from harness.backends.rules.sentiment import read_sentiment, sentiment_markers
 from harness.backends.rules.summary import Findings, call_summary, next_steps, transfer_reason
 from harness.backends.rules.text import CallView
 from harness.backends.rules.verification import identity_markers, track_verification
-from harness.brief import Draft, DraftFlag, DraftMarker
-from harness.contract import InformationItem, Sentiment
+from harness.brief import MAX_INFORMATION, MAX_MARKERS, Draft, DraftFlag, DraftMarker
+from harness.contract import InformationItem, MarkerType, Sentiment
 from harness.conversations import ConversationRecord
 
 RULES_MODEL = "rules"
@@ -55,9 +55,10 @@ def draft_for(conversation: ConversationRecord) -> Draft:
         *escalation_markers(escalation),
         *key_info_markers(facts, view),
     ]
-    information = [InformationItem(key=f.key, value=f.value) for f in facts]
+    information = [InformationItem(key=f.key, value=f.value) for f in _most_useful(facts)]
     if third_party is not None and third_party.holder_name:
-        information.append(InformationItem(key="account_holder", value=third_party.holder_name))
+        information.insert(0, InformationItem(key="account_holder", value=third_party.holder_name))
+    information = information[:MAX_INFORMATION]
     return Draft(
         caller_name=caller_name(view),
         sentiment=Sentiment(label=sentiment.label, level=sentiment.level),
@@ -65,17 +66,40 @@ def draft_for(conversation: ConversationRecord) -> Draft:
         call_summary=call_summary(findings),
         information_collected=information,
         suggested_next_steps=next_steps(findings),
-        markers=sorted(
+        markers=_capped(
             {
                 (m.message, m.type): DraftMarker(message=m.message, type=m.type, description=m.description)
                 for m in markers
-            }.values(),
-            key=lambda m: (m.message, m.type.value),
+            }.values()
         ),
         compliance_flags=[
             DraftFlag(type=f.type, description=f.description, message=f.message) for f in flags
         ],
     )
+
+
+# On a long call the draft's lists are capped (the same bounds a model gets): the markers a human
+# agent needs most, and the identifiers before amounts, dates and contact details.
+_MARKER_PRIORITY = {
+    MarkerType.ESCALATION_TRIGGER: 0,
+    MarkerType.IDENTITY_VERIFIED: 1,
+    MarkerType.AI_COMMITMENT: 2,
+    MarkerType.SENTIMENT_SHIFT: 3,
+    MarkerType.KEY_INFO: 4,
+    MarkerType.FRUSTRATION: 5,
+}
+_FACT_PRIORITY = {"issue": 0, "identifier": 1, "card_last4": 2, "amount": 3, "date": 4, "email": 5, "phone": 6}
+
+
+def _capped(markers) -> list[DraftMarker]:
+    kept = sorted(markers, key=lambda m: (_MARKER_PRIORITY[m.type], m.message))[:MAX_MARKERS]
+    return sorted(kept, key=lambda m: (m.message, m.type.value))
+
+
+def _most_useful(facts):
+    ranked = sorted(enumerate(facts), key=lambda item: (_FACT_PRIORITY.get(item[1].kind, 9), item[0]))
+    keep = {index for index, _ in ranked[:MAX_INFORMATION]}
+    return [fact for index, fact in enumerate(facts) if index in keep]
 
 
 @register_backend("rules")

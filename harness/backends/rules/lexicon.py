@@ -90,7 +90,4 @@ class Lexicon:
             return False
         # the first word matched to be in this bucket (exactly, or by stem or number: recheck those)
         start = 1 if len(words[0]) == 1 and words[0][0] == tokens[i] else 0
-        for k in range(start, len(words)):
-            if not _word_matches(tokens[i + k], words[k]):
-                return False
-        return True
+        return all(_word_matches(tokens[i + k], words[k]) for k in range(start, len(words)))
