@@ -226,7 +226,9 @@ CUES = Lexicon(
             "glad",
             "great",
         ],
-        "sarcasm": [
+        # The caller owning a slip ("oh, my bad") is not annoyance, though VADER scores "bad".
+    "self apology": ["my bad", "my mistake", "my fault", "i apologize", "i apologise", "sorry about that"],
+    "sarcasm": [
             "oh great|good|wonderful|perfect|joy|fantastic|lovely|brilliant",
             "love that",
             "love it when",
@@ -363,7 +365,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     if sarcastic:
         cues.add("sarcasm")
         heat += 1.2
-    elif _may_be_negative(tokens):
+    elif _may_be_negative(tokens) and "self apology" not in found:
         compound = _vader().polarity_scores(text)["compound"]
         if compound < 0:
             heat += 1.6 * -compound

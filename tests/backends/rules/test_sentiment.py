@@ -33,6 +33,10 @@ def test_an_incredulous_echo_of_what_the_assistant_said_is_heat():
     assert "incredulous echo" in cues
 
 
+def test_owning_a_slip_is_not_frustration():
+    assert heat("oh. my bad, it's the other card") == (0.0, frozenset())
+
+
 def test_acronyms_are_not_shouting():
     assert "shouting" not in heat("I filed with the FCC and the BBB")[1]
 
