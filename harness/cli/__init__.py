@@ -28,6 +28,7 @@ COMMANDS = {
     "fixtures": "harness.cli.fixtures:fixtures",
     "gate": "harness.cli.analysis:gate",
     "prompts": "harness.cli.prompts:prompts",
+    "report": "harness.cli.report:report",
     "run": "harness.cli.run:run",
     "runs": "harness.cli.run:runs",
     "schema": "harness.cli.schema:schema",
