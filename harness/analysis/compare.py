@@ -16,11 +16,9 @@ import numpy as np
 
 from harness.analysis.bootstrap import RESAMPLES, SEED, paired_bootstrap
 from harness.analysis.scoreboard import HEADLINE
+from harness.scoring.base import LOWER_IS_BETTER
 from harness.store.aggregates import FixtureMeanRows, RunSummary
 
-# Counts and errors: a fall is an improvement. Every other metric is a rate where higher is better.
-LOWER_IS_BETTER = frozenset({"compliance.missed_critical", "compliance.false_alarms", "markers.wrong_speaker",
-                             "privacy.leaks", "sentiment.abs_error"})
 BETTER, WORSE, NO_CHANGE, TOO_FEW = "better", "worse", "no significant change", "too few fixtures"
 # The pass verdict itself is what "regressed" means; listing it as "what moved" would say nothing.
 _VERDICTS = frozenset({"pass", "consistency.pass_all_k", "consistency.pass_at_k"})

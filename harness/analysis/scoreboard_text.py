@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from harness.analysis.scoreboard import Scoreboard
+from harness.scoring.base import LOWER_IS_BETTER
 
-_COUNTS = ("compliance.missed_critical", "compliance.false_alarms", "markers.wrong_speaker", "privacy.leaks",
-           "sentiment.abs_error")
+_COUNTS = LOWER_IS_BETTER
 
 
 def scoreboard_text(board: Scoreboard, title: str, detail: bool = False) -> str:

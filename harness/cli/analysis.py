@@ -5,15 +5,12 @@ newest run in the file) or `latest~N` (the N-th before it)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 
 from harness.cli import EXIT_FAILED, EXIT_INPUT
 from harness.cli.run import DB_OPTION
-
-_LATEST = re.compile(r"^latest(?:~(\d+))?$")
 
 
 class InputError(click.ClickException):
@@ -133,13 +130,6 @@ def _run(store, reference: str):
     """The run a RUN argument names: an id, a unique prefix, `latest` or `latest~N`."""
     from harness.store.results import StoreError
 
-    latest = _LATEST.match(reference)
-    if latest:
-        back = int(latest.group(1) or 0)
-        runs = store.runs()
-        if back >= len(runs):
-            raise InputError(f"{reference!r}: {store.path} holds {len(runs)} run(s)")
-        return runs[back]
     try:
         return store.run(reference)
     except StoreError as exc:

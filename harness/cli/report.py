@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from harness.cli import EXIT_INPUT
 from harness.cli.run import DB_OPTION
 
 # The same RUN forms as compare/gate/audit (harness/cli/analysis.py): id, unique prefix, latest, latest~N.
-_LATEST = re.compile(r"^latest(?:~(\d+))?$")
 
 
 class ReportInputError(click.ClickException):
@@ -59,13 +57,4 @@ def report(run: str, output: Path | None, baseline_run: str | None, db_path: Pat
 
 
 def _resolve(store, reference: str) -> str:
-    from harness.store.results import StoreError
-
-    latest = _LATEST.match(reference)
-    if latest is None:
-        return store.run(reference).id
-    back = int(latest.group(1) or 0)
-    runs = store.runs()
-    if back >= len(runs):
-        raise StoreError(f"{reference!r}: {store.path} holds {len(runs)} run(s)")
-    return runs[back].id
+    return store.run(reference).id

@@ -36,11 +36,10 @@ from harness.fixtures.load import DEFAULT_FIXTURE_DIR, load_corpus  # noqa: E402
 from harness.fixtures.model import Fixture  # noqa: E402
 from harness.prompts import template_values  # noqa: E402
 from harness.scoring import load_scorers, score_generation  # noqa: E402
-from harness.scoring.base import Score, ScoreContext  # noqa: E402
+from harness.scoring.base import LOWER_IS_BETTER, Score, ScoreContext  # noqa: E402
 
 # Lower is better for these: a test passes when the value is at most the threshold.
-COUNT_METRICS = frozenset({"compliance.missed_critical", "compliance.false_alarms", "markers.wrong_speaker",
-                           "privacy.leaks", "sentiment.abs_error"})
+COUNT_METRICS = LOWER_IS_BETTER
 # Shares that reward partial credit pass at DeepEval's usual 0.5; checks must hold fully (1.0).
 _PARTIAL_CREDIT = ("precision", "recall", "f1", "grounding")
 # The metric each scorer is best known by, for `scorer_metrics()`.

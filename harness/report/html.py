@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from html import escape
 
+from harness.scoring.base import LOWER_IS_BETTER
+
 # Metrics that count things (lower is better); every other metric is a share in [0, 1].
-COUNT_METRICS = frozenset({"compliance.missed_critical", "compliance.false_alarms", "markers.wrong_speaker",
-                           "privacy.leaks", "sentiment.abs_error"})
+COUNT_METRICS = LOWER_IS_BETTER
 
 
 def esc(value: object) -> str:

@@ -14,6 +14,12 @@ from harness.fixtures.model import Fixture
 
 NOT_LABELLED = "not labelled"
 
+# Metrics that count things or errors: lower is better, and they are not shares in [0, 1]. Every
+# other metric is a rate where higher is better. Scoreboards, comparisons, gates, the report and
+# the DeepEval metrics all read this one list.
+LOWER_IS_BETTER = frozenset({"compliance.missed_critical", "compliance.false_alarms", "markers.wrong_speaker",
+                             "privacy.leaks", "sentiment.abs_error"})
+
 
 @dataclass(frozen=True)
 class ScoreContext:

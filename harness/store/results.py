@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -178,6 +179,14 @@ class ResultsStore:
         self.db.execute("UPDATE runs SET scorer_versions = ? WHERE id = ?", [json.dumps(versions), run_id])
 
     def run(self, run_id: str) -> RunRecord:
+        """A run by id, unique id prefix, `latest` (the newest) or `latest~N` (the N-th before it)."""
+        latest = _LATEST.match(run_id)
+        if latest:
+            back = int(latest.group(1) or 0)
+            runs = self.runs()
+            if back >= len(runs):
+                raise StoreError(f"{run_id!r}: {self.path} holds {len(runs)} run(s)")
+            return runs[back]
         row = self.db.execute(f"SELECT {_RUN_FIELDS} FROM runs WHERE id = ?", [run_id]).fetchone()
         if row is None:
             matches = self.db.execute("SELECT id FROM runs WHERE id LIKE ? ORDER BY started_at DESC",
@@ -262,6 +271,7 @@ class ResultsStore:
             os.unlink(name)
 
 
+_LATEST = re.compile(r"^latest(?:~(\d+))?$")
 _RUN_FIELDS = ("id, label, backend, model, prompt_id, prompt_version, prompt_hash, settings, repeats, "
                "fixture_set_hash, git_revision, harness_version, scorer_versions, mask_transcript, started_at, "
                "finished_at, status, base_url")
