@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
 import uuid
 from collections import defaultdict
@@ -156,7 +157,15 @@ def scoring_pool(jobs: int, workers: int | None = None) -> ProcessPoolExecutor |
     if jobs < POOL_THRESHOLD or cores < 2:
         return None
     count = workers if workers is not None else max(1, cores - 1)
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C in a terminal signals the whole process group; only the parent decides what an
+    # interrupt means (flush, mark the run interrupted). A scorer process dying mid-job could
+    # leave the parent waiting on a result that never comes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 async def run_jobs(
