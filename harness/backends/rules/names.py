@@ -79,8 +79,10 @@ _FILLERS = frozenset(
 )
 
 _INTRODUCTION = re.compile(
-    r"\b(?:my (?:full |first |last |legal )?name(?:'s| is| was)|(?:the )?name's|this is|it's|it is|call me|"
-    r"i'm|i am|(?:last|first|sur) ?name(?:'s| is)?|that's me|(?:it's|it'd be|it should be) under(?: the name)?)"
+    # the longer alternatives first: "i'm his son, X" must not stop at "i'm"
+    rf"\b(?:i'?m (?:his|her|their|the) {_RELATION}|my (?:full |first |last |legal )?name(?:'s| is| was)|"
+    r"(?:the )?name(?:'s| is)|this is|it's|it is|call me|i'm|i am|(?:last|first|sur) ?name(?:'s| is)?|"
+    r"that's me|(?:it's|it'd be|it should be) under(?: the name)?)"
     r",?\s+(?:(?:uh|um|er),?\s+)?",
     re.I,
 )
@@ -99,9 +101,10 @@ _CORRECTION_CUE = re.compile(
 # Spelled-out letters are transcribed as capitals: "T O M A S Z", "M-C-A-L-I-S-T-E-R", "K. O. E."
 _SPELLED = re.compile(r"(?<![A-Za-z'])(?:[A-Z][\s,\-]+){2,}[A-Z](?![A-Za-z'])|(?:[A-Z]\.\s?){3,}")
 _SURNAME_CUE = re.compile(r"\b(?:last name|surname|family name)\b", re.I)
+# The greeting in any case ("Thank you, Raymond"); the name itself must be capitalised.
 _ADDRESS = re.compile(
-    r"\b(?:thanks|thank you|got it|great|perfect|okay|ok|alright|hi|hello|sorry|of course|welcome)"
-    r",?\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?([A-Z][a-zà-ÿ'\-]+)"
+    r"\b(?i:thanks|thank you|got it|great|perfect|okay|ok|alright|hi|hello|sorry|of course|welcome)"
+    r",?\s+(?:(?i:mr|mrs|ms|miss|dr)\.?\s+)?([A-Z][a-zà-ÿ'\-]+)"
 )
 
 
@@ -170,27 +173,40 @@ def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
     if not asked and not _INTRODUCTION.search(text):
         return []  # no question and no introduction: nothing here can start a name
     spans: list[str] = []
+    first_names: list[str] = []  # spans introduced as "first name X"
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    starts = {m.end() for m in _INTRODUCTION.finditer(text)}
+    intros = {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
     corrections = {m.end() for m in _SELF_CORRECTION.finditer(text)}
-    for i, (word, start) in enumerate(tokens):
-        introduced = start in starts or (bool(spans) and start in corrections)
+    for i, (_word, start) in enumerate(tokens):
+        introduced = start in intros or (bool(spans) and start in corrections)
         leading = asked and _only_fillers_before(tokens, i)
-        # "Lucia. Lucia Ferraro": the same name again, fuller, after a pause
-        after_break = (
-            bool(spans)
-            and i > 0
-            and tokens[i - 1][0] in ".,;"
-            and word.lower() in {s.split()[0].lower() for s in spans}
-        )
+        after_break = bool(spans) and i > 0 and tokens[i - 1][0] in ".,;"
         if not (introduced or leading or after_break):
             continue
         if _OTHER_PERSON.search(text[:start]):
             continue
         span = _name_span(tokens, i, expected=asked or (introduced and opening), leading=leading)
-        if span:
-            spans.append(span)
-    return spans
+        if not span:
+            continue
+        if after_break and not (introduced or leading) and not _shares_a_word(span, spans):
+            continue  # "Lucia. Lucia Ferraro", "Campbell. Marcia Campbell": the same name again, fuller
+        spans.append(span)
+        if "first" in intros.get(start, ""):
+            first_names.append(span)
+    return spans + _first_and_family(first_names, spans)
+
+
+def _shares_a_word(span: str, spans: list[str]) -> bool:
+    words = {w.lower() for w in span.split()}
+    return any(words & {w.lower() for w in other.split()} for other in spans)
+
+
+def _first_and_family(first_names: list[str], spans: list[str]) -> list[str]:
+    """ "Tran. first name Dustin": a given name and a lone family name in one turn make one name."""
+    if len(first_names) != 1 or len(first_names[0].split()) != 1:
+        return []
+    family = [s for s in spans if len(s.split()) == 1 and s != first_names[0]]
+    return [f"{first_names[0]} {family[0]}"] if family else []
 
 
 def _only_fillers_before(tokens: list[tuple[str, int]], i: int) -> bool:
@@ -234,8 +250,9 @@ def _first_name_like(word: str, *, expected: bool, leading: bool) -> bool:
 
 
 def _longest_consistent(names: list[str]) -> str:
-    """The fullest name of the turn, the later on a tie: "Bex, well, Rebecca Okonkwo"."""
-    return max(reversed(names), key=lambda n: len(n.split()))
+    """The fullest name of the turn ("Bex, well, Rebecca Okonkwo"), the first on a tie: a later
+    name of the same length is more often a relative's ("Priya Raman ... my mom, Lakshmi Raman")."""
+    return max(names, key=lambda n: len(n.split()))
 
 
 def _differs(new: str, old: str) -> bool:
@@ -266,14 +283,15 @@ def _spellings(text: str) -> list[tuple[str, bool]]:
 
 def _apply_spellings(last: NameEvidence, spellings: list[tuple[str, bool]], turn: Turn) -> NameEvidence:
     parts = last.name.split()
+    said = {w.lower() for w in re.findall(r"[A-Za-z'\-]+", turn.text)}
     for letters, is_surname in spellings:
         spelled = _capitalise(letters.lower())
-        if is_surname and len(parts) == 1:
-            parts.append(spelled)
-            continue
         target = _closest_part(parts, spelled)
         if target is not None:
             parts[target] = spelled
+        elif len(parts) == 1 and (is_surname or letters.lower() in said):
+            # a family name said and spelled out ("Adeyemi. A, D, E, Y, E, M, I."): not a code
+            parts.append(spelled)
     if parts == last.name.split():
         return last  # the letters spelled something else: a plate, a code
     return NameEvidence(" ".join(parts), turn.index, max(last.strength, 4))
@@ -333,8 +351,13 @@ def _with_assistant_spelling(view: CallView, chosen: NameEvidence) -> str:
     later = [turn for turn in view.assistant_turns if turn.index > chosen.message]
     for turn in later:
         for match in _ADDRESS.finditer(turn.text):
-            if match.group(1).lower() == parts[0].lower():
-                parts[0] = match.group(1)
+            addressed = match.group(1)
+            # the same name, or the full form of a short one the caller used ("Ray" -> "Raymond")
+            if addressed.lower() == parts[0].lower() or (
+                len(parts[0]) >= 3 and addressed.lower().startswith(parts[0].lower()) and _known_given_name(
+                    addressed.lower())
+            ):
+                parts[0] = addressed
     if len(parts) == 1:
         for turn in view.assistant_turns:
             for first, last in _FULL_NAME.findall(turn.text):

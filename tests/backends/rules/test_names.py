@@ -51,3 +51,34 @@ def test_a_later_unrelated_name_does_not_replace_the_callers():
     view = call(("a", "Your name please?"), ("u", "Priya Raman"),
                 ("a", "What is the name of the new practice?"), ("u", "it's Capitol Family Medicine"))
     assert caller_name(view) == "Priya Raman"
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # family name first, given name cued
+        ([("a", "And your last name please?"), ("u", "okonjo. O K O N J O. first name Adaeze")], "Adaeze Okonjo"),
+        # the family name again, fuller
+        ([("a", "Who am I speaking with?"), ("u", "Lindqvist. Maja Lindqvist")], "Maja Lindqvist"),
+        # a relative introducing themselves by their relation
+        ([("a", "How can I help?"), ("u", "hello, I'm his son, Tobias, calling about my dad's bill")], "Tobias"),
+        # a family name said and spelled, then the given name
+        ([("a", "How can I help?"), ("u", "the booking is under Haldorsen. H A L D O R S E N. me I am Ingrid")],
+         "Ingrid Haldorsen"),
+        # "name is" without "my"
+        ([("a", "How can I help?"), ("u", "yes hello, name is Goran Petrovic, I call about the claim")],
+         "Goran Petrovic"),
+    ],
+)
+def test_names_given_in_pieces(turns, expected):
+    assert caller_name(call(*turns)) == expected
+
+
+def test_the_assistant_using_the_full_form_of_a_short_name():
+    view = call(("a", "Who's calling?"), ("u", "it's Ray Whitfield"), ("a", "Thank you, Raymond. How can I help?"))
+    assert caller_name(view) == "Raymond Whitfield"
+
+
+def test_letters_that_spell_a_code_do_not_become_a_surname():
+    view = call(("a", "Can I get your name?"), ("u", "Dana"), ("a", "And the plate?"), ("u", "eight, K, L, M, four"))
+    assert caller_name(view) == "Dana"
