@@ -11,20 +11,14 @@ import pytest
 from harness.fixtures.model import Fixture
 from harness.report import build_report, load_report_data
 from harness.store.results import ResultsStore
+from tests.browser import NEEDS_CHROMIUM, chromium
 from tests.factories import fixture_dict
 from tests.report.runs import corpus, rules_brief, store_run
-
-# Launched as tests/server/test_portal_browser.py launches it: Playwright cannot download a browser here.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium"),
+    NEEDS_CHROMIUM,
 ]
 
 
@@ -54,10 +48,8 @@ def report_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
