@@ -176,34 +176,17 @@ _LABEL_WORDS = (
     "imei",
     "unit",
 )
-_MONEY_WORDS = ("$", "£", "€", "dollar", "buck", "pound", "quid", "euro", "cent", "usd")
-_DATE_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "/")
-_STREET_WORDS = (
-    "street",
-    " st",
-    "road",
-    " rd",
-    "lane",
-    " ln",
-    "avenue",
-    " ave",
-    "drive",
-    " dr",
-    "court",
-    " ct",
-    " way",
-    "boulevard",
-    "blvd",
-    "place",
-    " pl",
-    "terrace",
-    "circle",
-    "parkway",
-    "highway",
-    "hwy",
-    "square",
-    "close",
-    "crescent",
+# Cheap whole-word screens before the costly part (spoken numbers to digits, then the pattern):
+# "percent" is not money, "may I" is not a date, "close" without a number is not an address.
+_MONEY_GATE = re.compile(r"[$£€]|\b(?:dollars?|bucks?|pounds?|quid|euros?|cents?|usd)\b")
+_DATE_GATE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bmay\s+(?:the\s+)?(?:\d|[a-z]+(?:st|nd|rd|th)\b|twenty|thirty)|"
+    r"\d{1,2}/\d{1,2}"
+)
+_STREET_GATE = re.compile(
+    r"\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|blvd|place|pl|terrace|circle|"
+    r"parkway|highway|hwy|square|close|crescent)\b"
 )
 
 
@@ -322,7 +305,7 @@ def _card_last4(turn: Turn) -> list[Fact]:
 
 
 def _amounts(turn: Turn) -> list[Fact]:
-    if not _mentions(turn.lower, _MONEY_WORDS):
+    if not _MONEY_GATE.search(turn.lower):
         return []
     text = _words_to_digits(turn.lower)
     facts = []
@@ -349,7 +332,7 @@ def _amounts(turn: Turn) -> list[Fact]:
 
 
 def _dates(turn: Turn) -> list[Fact]:
-    if not _mentions(turn.lower, _DATE_WORDS):
+    if not _DATE_GATE.search(turn.lower):
         return []
     text = _words_to_digits(turn.lower)
     facts = []
@@ -438,7 +421,7 @@ _STREET = re.compile(
 
 
 def _addresses(turn: Turn) -> list[Fact]:
-    if not _mentions(turn.lower, _STREET_WORDS):
+    if not (_STREET_GATE.search(turn.lower) and (digit_runs(turn.text) or _NUMBER_WORDS_PATTERN.search(turn.lower))):
         return []
     text = _words_to_digits(turn.lower)
     return [Fact("address", _title(m.group(1)), turn.index, "address") for m in _STREET.finditer(text)]
