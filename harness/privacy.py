@@ -32,17 +32,23 @@ class DigitRun:
 
 # Where runs can be: digits or digit words, chained by spaces, joiners and fillers. One regex scan
 # finds these stretches; only they are tokenised (most of a call is words, not numbers).
-_DIGITISH = r"(?:\d+|(?<![A-Za-z])(?:" + "|".join(sorted([*DIGIT_WORDS, *REPEATERS], key=len, reverse=True)) \
-    + r")(?![A-Za-z]))"
-_SEPARATOR = r"(?:[\s\-,./–—]|(?<![A-Za-z])(?:uh|um|erm|er)(?![A-Za-z]))*"
-_CANDIDATE = re.compile(rf"{_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*", re.I)
+_NUMBER_WORDS_BY_LENGTH = sorted([*DIGIT_WORDS, *REPEATERS], key=len, reverse=True)
+_DIGITISH = r"(?:\d+|(?<![a-z])(?:" + "|".join(_NUMBER_WORDS_BY_LENGTH) + r")(?![a-z]))"
+_SEPARATOR = r"(?:[\s\-,./–—]|(?<![a-z])(?:uh|um|erm|er)(?![a-z]))*"
+# Matched on lower-case text, with a look-ahead for the first characters a number can start
+# with: twice as fast as the same pattern with IGNORECASE, and it runs on every turn.
+_FIRST_CHARACTERS = "".join(sorted({word[0] for word in _NUMBER_WORDS_BY_LENGTH}))
+_CANDIDATE = re.compile(rf"(?=[\d{_FIRST_CHARACTERS}]){_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*")
 
 
 @lru_cache(maxsize=8192)  # several detectors read the same turn; the runs are computed once
 def digit_runs(text: str) -> tuple[DigitRun, ...]:
     """Every maximal run of digits in `text`, spoken ("four one one") or written ("4111")."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few non-ASCII letters change length: keep offsets exact
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     runs: list[DigitRun] = []
-    for candidate in _CANDIDATE.finditer(text):
+    for candidate in _CANDIDATE.finditer(lower):
         runs.extend(_runs_in(list(_TOKEN.finditer(text, candidate.start(), candidate.end()))))
     return tuple(runs)
 
