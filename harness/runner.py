@@ -30,7 +30,7 @@ from harness.backends.base import (
     GenerationRequest,
     ModelSettings,
 )
-from harness.backends.cache import CachedBackend, ResponseCache, cache_key, is_model_answer
+from harness.backends.cache import CachedBackend, ResponseCache, cache_key, conversation_hash, is_model_answer
 from harness.brief import AssemblyOptions, BriefResult, build_brief
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
@@ -39,7 +39,9 @@ from harness.scoring.base import RepeatSet, ScoreContext
 from harness.scoring.consistency import CONSISTENCY_VERSION, consistency_scores
 from harness.store.results import ResultsStore
 
-WRITE_BATCH = 64
+# A flush is one bulk read in DuckDB with a fixed cost of a few milliseconds: batches are large,
+# and the interval bounds what a crash can lose to half a second of work.
+WRITE_BATCH = 256
 WRITE_INTERVAL_SECONDS = 0.5
 
 
@@ -235,6 +237,7 @@ class _JobCache:
     def __init__(self, cache: ResponseCache, name: str, identity: dict, mask_transcript: bool) -> None:
         self.cache, self.name, self.identity = cache, name, identity
         self.context = json.dumps([scorer_versions(), mask_transcript], sort_keys=True)
+        self._fixture_digests: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def for_backend(cls, backend: Backend, mask_transcript: bool) -> _JobCache | None:
@@ -244,8 +247,15 @@ class _JobCache:
 
     def key(self, job: Job, prompt: Prompt, settings: ModelSettings) -> str:
         request = GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat)
-        parts = [cache_key(self.name, self.identity, request), fixture_hash(job.fixture), self.context]
+        conversation_digest, gold_digest = self._digests(job.fixture)
+        parts = [cache_key(self.name, self.identity, request, conversation_digest), gold_digest, self.context]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def _digests(self, fixture: Fixture) -> tuple[str, str]:
+        # Every repeat of a fixture has the same two hashes; serialising the fixture once is enough.
+        if fixture.id not in self._fixture_digests:
+            self._fixture_digests[fixture.id] = (conversation_hash(fixture.conversation), fixture_hash(fixture))
+        return self._fixture_digests[fixture.id]
 
     def get(self, key: str) -> _Finished | None:
         text = self.cache.get_job(key)

@@ -42,14 +42,18 @@ def conversation_hash(conversation: ConversationRecord) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def cache_key(backend_name: str, identity: dict, request: GenerationRequest) -> str:
+def cache_key(
+    backend_name: str, identity: dict, request: GenerationRequest, conversation_digest: str | None = None
+) -> str:
+    """The response's key; a caller that hashes the same conversation for every repeat may pass
+    its digest in."""
     settings = request.settings.merged_over(request.prompt.settings).as_dict()
     parts = {
         "backend": backend_name,
         "identity": identity,
         "settings": settings,
         "prompt": request.prompt.hash,
-        "conversation": conversation_hash(request.conversation),
+        "conversation": conversation_digest or conversation_hash(request.conversation),
         "repeat": request.repeat,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -119,8 +123,15 @@ class CachedBackend:
 
 # What the model itself answered: a replay gives the same sample. Transient failures, client
 # errors (a wrong key, an unknown model) and backend failures say nothing about the model.
-MODEL_ANSWERS = frozenset({ErrorCategory.TRUNCATED, ErrorCategory.INVALID_JSON, ErrorCategory.SCHEMA_VIOLATION,
-                           ErrorCategory.REFUSAL, ErrorCategory.EMPTY})
+MODEL_ANSWERS = frozenset(
+    {
+        ErrorCategory.TRUNCATED,
+        ErrorCategory.INVALID_JSON,
+        ErrorCategory.SCHEMA_VIOLATION,
+        ErrorCategory.REFUSAL,
+        ErrorCategory.EMPTY,
+    }
+)
 
 
 def is_model_answer(generation: Generation) -> bool:
@@ -132,9 +143,7 @@ def backend_identity(backend: Backend) -> dict:
     identity = getattr(backend, "identity", None)
     if callable(identity):
         return identity()
-    return {
-        key: getattr(backend, key) for key in ("model", "base_url", "request_shape") if hasattr(backend, key)
-    }
+    return {key: getattr(backend, key) for key in ("model", "base_url", "request_shape") if hasattr(backend, key)}
 
 
 def _generation_to_json(generation: Generation) -> str:
