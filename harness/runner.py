@@ -335,6 +335,15 @@ def _score_chunk(chunk: list[tuple[Fixture, dict]], mask_transcript: bool) -> li
     return [score_json(fixture, generation, mask_transcript) for fixture, generation in chunk]
 
 
+# The work of a re-score, set before the pool forks: children read it from their copy-on-write
+# memory and receive only index ranges, instead of every brief pickled through a pipe.
+_RESCORE_WORK: list[tuple[Fixture, dict]] = []
+
+
+def _score_range(start: int, end: int, mask_transcript: bool) -> list[tuple[str, bool]]:
+    return _score_chunk(_RESCORE_WORK[start:end], mask_transcript)
+
+
 @dataclass(frozen=True)
 class Rescored:
     scores_json: list[str]  # per generation, comma-joined score objects without run id
@@ -348,16 +357,22 @@ class Rescored:
 def rescore(run_id: str, fixtures: dict[str, Fixture], generations: list[dict], mask_transcript: bool) -> Rescored:
     """Every score of a run recomputed from its stored generations (no model is called).
     Large runs are scored on every core: scorers are pure functions of their inputs."""
+    global _RESCORE_WORK
     work = [(fixtures[g["fixture_id"]], g) for g in generations]
-    pool = scoring_pool(len(work), workers=os.cpu_count() or 1)  # nothing else runs meanwhile
-    if pool is None:
-        scored = _score_chunk(work, mask_transcript)
-    else:
-        with pool:
-            size = max(1, len(work) // (4 * (os.cpu_count() or 1)))
-            chunks = [work[i : i + size] for i in range(0, len(work), size)]
-            scored = [item for part in pool.map(_score_chunk, chunks, [mask_transcript] * len(chunks))
-                      for item in part]
+    _RESCORE_WORK = work
+    try:
+        pool = scoring_pool(len(work), workers=os.cpu_count() or 1)  # nothing else runs meanwhile
+        if pool is None:
+            scored = _score_chunk(work, mask_transcript)
+        else:
+            with pool:
+                size = max(1, len(work) // (4 * (os.cpu_count() or 1)))
+                starts = list(range(0, len(work), size))
+                ends = [min(start + size, len(work)) for start in starts]
+                parts = pool.map(_score_range, starts, ends, [mask_transcript] * len(starts))
+                scored = [item for part in parts for item in part]
+    finally:
+        _RESCORE_WORK = []
     passed = {(fixture.id, generation["repeat"]): ok for (fixture, generation), (_, ok) in zip(work, scored,
                                                                                                strict=True)}
     return Rescored([body for body, _ in scored], consistency_rows(run_id, fixtures, generations, passed))
