@@ -140,12 +140,27 @@ def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> Sc
     )
 
 
+# The fields of a generations row that describe this run's call rather than the answer: a
+# replayed answer gets its own values appended to the stored JSON, no parsing needed.
+_CALL_FIELDS = ("cache_hit", "latency_seconds", "cost_usd")
+_REPLAYED = {"cache_hit": True, "latency_seconds": 0.0, "cost_usd": 0.0}
+JOB_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class _Finished:
-    generation_json: str
+    answer_json: str  # the generations row without its call fields
+    call: dict  # cache_hit, latency_seconds, cost_usd
     scores_json: str  # score rows, comma-joined JSON objects
     failed: bool
-    cache_hit: bool
+
+    @property
+    def generation_json(self) -> str:
+        return self.answer_json[:-1] + ", " + json.dumps(self.call)[1:]
+
+    @property
+    def cache_hit(self) -> bool:
+        return bool(self.call["cache_hit"])
 
 
 # Scoring costs a few milliseconds a brief: beyond this many jobs it goes to other processes, so
@@ -207,8 +222,8 @@ async def run_jobs(
                 scores, _ = score_json(job.fixture, row, options.mask_transcript)
             else:
                 scores, _ = await loop.run_in_executor(pool, score_json, job.fixture, row, options.mask_transcript)
-            finished = _Finished(json.dumps(row, ensure_ascii=False), scores, row["error_category"] is not None,
-                                 bool(row["cache_hit"]))
+            call = {name: row.pop(name) for name in _CALL_FIELDS}
+            finished = _Finished(json.dumps(row, ensure_ascii=False), call, scores, row["error_category"] is not None)
             if job_cache and is_model_answer(result.generation):
                 job_cache.put(key, finished)
             await results.put(finished)
@@ -236,7 +251,8 @@ class _JobCache:
 
     def __init__(self, cache: ResponseCache, name: str, identity: dict, mask_transcript: bool) -> None:
         self.cache, self.name, self.identity = cache, name, identity
-        self.context = json.dumps([scorer_versions(), mask_transcript], sort_keys=True)
+        # JOB_FORMAT changes whenever the stored text changes shape, so old entries are misses
+        self.context = json.dumps([JOB_FORMAT, scorer_versions(), mask_transcript], sort_keys=True)
         self._fixture_digests: dict[str, tuple[str, str]] = {}
 
     @classmethod
@@ -261,15 +277,12 @@ class _JobCache:
         text = self.cache.get_job(key)
         if text is None:
             return None
-        generation_json, scores_json = text.split("\n", 1)
-        # the stored generation says cache_hit false; the replay is one
-        generation = json.loads(generation_json) | {"cache_hit": True, "latency_seconds": 0.0, "cost_usd": 0.0}
-        return _Finished(json.dumps(generation, ensure_ascii=False), scores_json,
-                         generation["error_category"] is not None, True)
+        failed, answer_json, scores_json = text.split("\n", 2)
+        return _Finished(answer_json, _REPLAYED, scores_json, failed == "1")
 
     def put(self, key: str, finished: _Finished) -> None:
-        # json.dumps escapes newlines inside strings, so one newline separates the two parts
-        self.cache.put_job(key, finished.generation_json + "\n" + finished.scores_json)
+        # json.dumps escapes newlines inside strings, so newlines separate the parts
+        self.cache.put_job(key, f"{int(finished.failed)}\n{finished.answer_json}\n{finished.scores_json}")
 
 
 async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings,
