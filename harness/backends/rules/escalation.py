@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness.backends.rules.sentences import short_quote
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
 
@@ -71,5 +72,4 @@ def escalation_markers(escalation: Escalation) -> list[MarkerFinding]:
 def _quote(turn: Turn, limit: int = 120) -> str:
     from harness.privacy import mask_sensitive
 
-    text = " ".join(mask_sensitive(turn.text)[0].split())
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+    return short_quote(" ".join(mask_sensitive(turn.text)[0].split()), limit)

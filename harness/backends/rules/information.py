@@ -445,17 +445,13 @@ def _issue(view: CallView) -> Fact | None:
 
 def _issue_sentences(text: str, limit: int = 200) -> str:
     """From the sentence that states the problem on: greetings and asides before it are dropped."""
-    from harness.backends.rules.sentences import split_sentences
+    from harness.backends.rules.sentences import short_quote, split_sentences
     from harness.privacy import mask_sensitive
 
     masked = " ".join(mask_sensitive(text)[0].split())
     sentences = split_sentences(masked)
     start = next((s.start for s in sentences if _ISSUE_CUES.search(s.text)), 0)
-    issue = masked[start:].strip()
-    if len(issue) <= limit:
-        return issue
-    cut = issue[:limit]
-    return cut[: cut.rfind(" ")] + " …"
+    return short_quote(masked[start:], limit)
 
 
 def _deduplicate(facts: list[Fact]) -> list[Fact]:

@@ -9,6 +9,7 @@ from harness.backends.rules.commitments import Commitment
 from harness.backends.rules.escalation import Escalation
 from harness.backends.rules.information import Fact
 from harness.backends.rules.parties import ThirdParty
+from harness.backends.rules.sentences import short_quote
 from harness.backends.rules.sentiment import SentimentReading
 from harness.backends.rules.text import FlagFinding
 from harness.backends.rules.verification import Verification, VerificationState
@@ -119,10 +120,7 @@ def transfer_reason(found: Findings) -> str:
 def _short_issue(issue: Fact | None, limit: int = 120) -> str:
     if issue is None:
         return "an unclear request"
-    text = issue.value.rstrip(" .…")
-    if len(text) > limit:
-        text = text[: text.rfind(" ", 0, limit)] + "…"
-    return f"“{text}”"
+    return f"“{short_quote(issue.value.rstrip(' .…'), limit)}”"
 
 
 _RISK_WORDS = {
