@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from harness import fastre
+
 DIGIT_WORDS = {
     "zero": "0", "nought": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
@@ -20,7 +22,7 @@ REPEATERS = {"double": 2, "triple": 3}
 JOINERS = {"-", ",", ".", "/", "–", "—", "uh", "um", "er", "erm"}
 ZERO_LETTERS = {"oh", "o"}
 
-_TOKEN = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
+_TOKEN = fastre.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ _SEPARATOR = r"(?:[\s\-,./–—]|(?<![a-z])(?:uh|um|erm|er)(?![a-z]))*"
 # Matched on lower-case text, with a look-ahead for the first characters a number can start
 # with: twice as fast as the same pattern with IGNORECASE, and it runs on every turn.
 _FIRST_CHARACTERS = "".join(sorted({word[0] for word in _NUMBER_WORDS_BY_LENGTH}))
-_CANDIDATE = re.compile(rf"(?=[\d{_FIRST_CHARACTERS}]){_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*")
+_CANDIDATE = fastre.compile(rf"(?=[\d{_FIRST_CHARACTERS}]){_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*")
 
 
 @lru_cache(maxsize=8192)  # several detectors read the same turn; the runs are computed once
@@ -173,19 +175,19 @@ def _card_within(digits: str) -> str | None:
     return None
 
 
-_SSN_WRITTEN = re.compile(r"\b(\d{3})[- ](\d{2})[- ](\d{4})\b")
+_SSN_WRITTEN = fastre.compile(r"\b(\d{3})[- ](\d{2})[- ](\d{4})\b")
 _CONTEXTS = {
-    "ssn": re.compile(r"\b(social security|social|ssn|s\.s\.n\.?)\b", re.I),
-    "cvv": re.compile(r"\b(cvv2?|cvc2?|cid|security code|three digits?|3 digits?|code on the back)\b", re.I),
-    "pin": re.compile(r"\bpin\b", re.I),
-    "one_time_code": re.compile(
+    "ssn": fastre.compile(r"\b(social security|social|ssn|s\.s\.n\.?)\b", re.I),
+    "cvv": fastre.compile(r"\b(cvv2?|cvc2?|cid|security code|three digits?|3 digits?|code on the back)\b", re.I),
+    "pin": fastre.compile(r"\bpin\b", re.I),
+    "one_time_code": fastre.compile(
         r"\b(one[- ]time|verification|confirmation|security|passcode|otp|6[- ]digit|six[- ]digit)"
         r"\s*(code|pin|number)?\b|\bcode (i|that) (got|received)\b|\btexted me\b",
         re.I,
     ),
 }
 _CODE_LENGTHS = {"ssn": {9}, "cvv": {3, 4}, "pin": {4, 5, 6}, "one_time_code": {4, 5, 6, 7, 8}}
-_PASSWORD = re.compile(r"\b(password|passcode|passphrase)\s+(is|was|it's|its)\s+[\"']?([^\s\"',.]{4,})", re.I)
+_PASSWORD = fastre.compile(r"\b(password|passcode|passphrase)\s+(is|was|it's|its)\s+[\"']?([^\s\"',.]{4,})", re.I)
 # How far (characters) a context word may precede the digits it introduces.
 _CONTEXT_WINDOW = 60
 

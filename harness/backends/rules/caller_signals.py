@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from harness import fastre
 from harness.backends.rules.sentences import words
 
 # Each detector first checks that the turn has one of its trigger words (every alternative of
@@ -22,7 +23,7 @@ from harness.backends.rules.sentences import words
 _WHAT = (r"(real |actual |live |human |an actual |a real |even a |actually a |really a )?(person|human|human being|"
          r"people|bot|robot|machine|computer|ai|a\.i\.|chatbot|chat bot|automated|lady|woman|man|guy|"
          r"operator|agent|someone real)")
-_ASKS_IF_HUMAN = re.compile(
+_ASKS_IF_HUMAN = fastre.compile(
     r"\b(are|r) (you|u|ya)( even| actually| really| like| just)? (a |an |one of (those|them|these) )?"
     r"(real|human|alive|a person|" + _WHAT + r")\b|"
     r"\b(am i|are we)( even| actually| really)? (talking|speaking|chatting) (to|with) (a |an |the |some )?"
@@ -38,8 +39,8 @@ _ASKS_IF_HUMAN = re.compile(
     r"(aren'?t (you|ya)|ain'?t (you|ya)|right\?|\?)"
 )
 # "Is there a real person I can talk to?" asks for a human, not what the assistant is.
-_ASKS_FOR_HUMAN = re.compile(r"\b(is there|can i (talk|speak) to|get me|put me through to) (a |an )?(real |actual )?"
-                             r"(person|human)\b(?! (typing|on the other end))")
+_ASKS_FOR_HUMAN = fastre.compile(r"\b(is there|can i (talk|speak) to|get me|put me through to) "
+                                 r"(a |an )?(real |actual )?(person|human)\b(?! (typing|on the other end))")
 
 
 _HUMAN_WORDS = frozenset("""person human people bot robot machine computer ai a.i chatbot chat automated lady woman
@@ -59,7 +60,7 @@ def asks_if_human(text: str) -> bool:
 
 _CHANNEL = r"(call|calling|calls|ring|ringing|text|texting|texts|text messages|messages|messaging|email|emails|" \
            r"emailing|contact|contacting|robocalls?|voicemails?|letters|mail|mailers|notifications)"
-_REVOKES = re.compile(
+_REVOKES = fastre.compile(
     r"\b(stop|quit|cease|no more|enough with the|quit with the|stop with the|knock off the|lay off the)( \w+){0,2} "
     + _CHANNEL + r"\b|"
     r"\b(don'?t|do not|never) (ever )?(call|text|contact|email|ring|message) (me|us|this number|here|there|my \w+|"
@@ -74,8 +75,8 @@ _REVOKES = re.compile(
     r"\b(want|need) (it|them|this|these|those|that|all of (it|them|this)|the \w+)( all)? (to )?(stop|stopped|"
     r"to end|ended)\b|\bleave me alone\b"
 )
-_MENTIONS_CONTACT = re.compile(r"\b" + _CHANNEL + r"\b|\bphone\b|\bnumber\b")
-_NOT_CONTACT = re.compile(r"\bdon'?t call me (sir|ma'?am|that|names|a liar|honey|buddy|dear|stupid)\b")
+_MENTIONS_CONTACT = fastre.compile(r"\b" + _CHANNEL + r"\b|\bphone\b|\bnumber\b")
+_NOT_CONTACT = fastre.compile(r"\bdon'?t call me (sir|ma'?am|that|names|a liar|honey|buddy|dear|stupid)\b")
 
 
 _CONTACT_WORDS = frozenset("""call calling calls ring ringing text texting texts messages messaging email emails
@@ -104,7 +105,7 @@ _DATA = r"(data|info|information|details|personal (data|info|information|details
 _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "delete my info", "I want all my data deleted" - not "everything was destroyed in the fire"
     # or "my account was deleted by mistake", which report what happened instead of asking.
-    ("deletion", re.compile(
+    ("deletion", fastre.compile(
         r"\b(delete|erase|wipe|purge)( \w+){0,2} (my |all my |all of my |the |your )?" + _DATA + r"\b|"
         r"\b(want|need|like|please|have|get)\b[^.?!]{0,40}\b(data|info|information|details|records|account|profile)"
         r"( \w+){0,3} (deleted|erased|wiped|purged|removed from your (system|records|database))\b|"
@@ -112,7 +113,7 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(remove|take) (all )?(of )?my (personal )?(data|info|information|details) (from|off|out of) (your|the) "
         r"(records|system|systems|database|files)\b|"
         r"\bforget me\b")),
-    ("access", re.compile(
+    ("access", fastre.compile(
         r"\bwhat (data|info|information|details|personal (data|information)) (you|y'all|your company|you guys|you "
         r"people)('ve| have)? (have|hold|keep|got|store|collect)\b|\bwhat (data|info|information|details|personal "
         r"(data|information)) (do|does|did) (you|y'all|your company|you guys|you people) (have|hold|keep|store|"
@@ -123,11 +124,11 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(copy|record) of (all )?(my|the) (personal )?(data|information|info) (you|that you)\b|"
         r"\bcopy of (all )?(the )?(personal )?(data|information|info) (you|that you)( \w+)? (hold|have|keep|store)\b|"
         r"\bsubject access( request)?\b|\bright to (access|know)\b|\bdata (access|subject) request\b")),
-    ("stop sale or sharing", re.compile(
+    ("stop sale or sharing", fastre.compile(
         r"\b(don'?t|do not) (want )?(it |my (data|info|information|details) )?(to be )?(sold|shared|sell|share)\b|"
         r"\b(stop|quit) (selling|sharing) (my|our)\b|\bopt (me )?out of (the )?(sale|sharing|selling|data)\b|"
         r"\bdo not sell\b")),
-    ("privacy law", re.compile(r"\b(ccpa|cpra|gdpr|data protection act|privacy rights?)\b")),
+    ("privacy law", fastre.compile(r"\b(ccpa|cpra|gdpr|data protection act|privacy rights?)\b")),
 )
 
 
@@ -163,11 +164,12 @@ class _Kind(NamedTuple):
 
 
 _VULNERABILITY: tuple[_Kind, ...] = (
-    _Kind("distress or self-harm", _triggers("kill end suicide suicidal live here hurt self harm point"), re.compile(
+    _Kind("distress or self-harm", _triggers("kill end suicide suicidal live here hurt self harm point"),
+          fastre.compile(
         r"\b(kill myself|end it all|end my life|suicid\w*|don'?t want to (live|be here) anymore|hurt myself|"
         r"self[- ]harm|no point (in )?(living|going on))\b")),
     _Kind("bereavement", _triggers("passed died funeral bereavement bereaved widow widowed widower death lost late"),
-          re.compile(
+          fastre.compile(
         r"\b(passed away|passed on|" + _FAMILY + r" (has |just |recently )?(died|passed)|funeral|bereave\w*|"
         r"widow(ed|er)?|death of|lost my (husband|wife|mom|mum|mother|dad|father|son|daughter|partner|baby)|"
         r"my late (husband|wife|mother|father|partner))\b")),
@@ -175,7 +177,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         "stroke heart cancer chemo chemotherapy radiation dialysis terminal terminally hospice intensive icu life "
         "oxygen concentrator ventilator hospitalized hospitalised hospital admitted seizure seizures diagnosed keep "
         "surgery operation als gehrig's parkinson's parkinsons multiple sclerosis copd failure leukemia lymphoma "
-        "tumor tumour transplant paralyzed paralysed coma"), re.compile(
+        "tumor tumour transplant paralyzed paralysed coma"), fastre.compile(
         r"\b(stroke|heart attack|cancer|chemo\w*|radiation (therapy|treatment)|dialysis|terminal(ly)? ill|hospice|"
         r"intensive care|icu|life support|oxygen|concentrator|ventilator|hospitali[sz]ed|in (the )?hospital|"
         r"hospital bed|admitted to (the )?(hospital|icu|er)|seizures?|diagnosed with|can'?t keep (water|food|"
@@ -184,7 +186,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         r"failure|leukemia|lymphoma|tumou?r|transplant|paraly[sz]ed|coma)\b")),
     _Kind("confusion or dementia", _triggers(
         "dementia alzheimer alzheimer's alzheimers memory confused muddled mixed disoriented remember cognitive"),
-          re.compile(
+          fastre.compile(
         r"\b(dementia|alzheimer\w*|memory (loss|problems|issues)|(he|she|they)('s| is| was| has been|'s been| gets|"
         r" keeps getting)( really| very| so| pretty)? (confused|muddled|mixed up|disoriented)|i (get|got|'ve been) "
         r"(really |very )?(confused|disoriented) (easily|a lot|lately)|(doesn'?t|don'?t|can'?t) remember "
@@ -193,7 +195,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         "laid job fired work unemployed unemployment afford pay make fixed benefits social disability ssi ssdi "
         "welfare stamps hardship behind evicted eviction evict evicting bankrupt bankruptcy paycheck coming "
         "groceries food rent electric dollars bucks mortgage lose losing foreclosure foreclosed foreclosing "
-        "repossessed repossession single"), re.compile(
+        "repossessed repossession single"), fastre.compile(
         r"\b(laid off|lost (my|his|her) job|got fired|out of work|unemploy(ed|ment)|(can'?t|cannot|can not) "
         r"(afford|pay (it|that|this|the (bill|rent))|make (rent|ends meet))|fixed income|on benefits|on (social "
         r"security|disability|ssi|ssdi|welfare|food stamps)|(social security|disability) (check|checks|income|"
@@ -203,25 +205,25 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         r"(the|our|my) (house|home|apartment|flat)|foreclos\w+|repossess\w+|single (mom|mum|mother|dad|parent))\b")),
     _Kind("disability or mental health", _triggers(
         "disabled disability wheelchair blind deaf hard hearing learning see hear autism autistic down cerebral "
-        "special care mental depression depressed anxiety ptsd bipolar schizophrenia"), re.compile(
+        "special care mental depression depressed anxiety ptsd bipolar schizophrenia"), fastre.compile(
         r"\b(disabled|disability|wheelchair|(i'?m|i am|he'?s|she'?s) (blind|deaf)|hard of hearing|hearing aid|"
         r"learning disabilit\w*|can'?t (see|hear) (well|very well)|autis\w+|down syndrome|cerebral palsy|"
         r"special needs|care for (him|her|them) full[- ]time|mental health|depress(ed|ion)|anxiety|ptsd|bipolar|"
         r"schizophren\w+)\b")),
     _Kind("older caller", _triggers(
-        "i'm i he's she's he she elderly pensioner senior"), re.compile(
+        "i'm i he's she's he she elderly pensioner senior"), fastre.compile(
         r"\b((i'?m|i am|he'?s|he is|she'?s|she is) (7[5-9]|8\d|9\d|seventy[- ](five|six|seven|eight|nine)|eighty"
         r"[\w-]*|ninety[\w-]*)( years old)?(?! (dollars|bucks|pounds|percent|minutes|days|miles|short|over))|elderly|"
         r"pensioner|senior citizen)\b")),
     _Kind("distress", _triggers(
         "crying tears cope deal handle cannot falling breaking rope wits overwhelmed panicking scared terrified "
-        "frightened"), re.compile(
+        "frightened"), fastre.compile(
         r"\b(crying|in tears|can'?t cope|cannot cope|can'?t (deal|handle) (with )?(this|it|any of this|all this)|"
         r"cannot deal|falling apart|breaking down|at the end of my rope|at my wits'? end|overwhelmed|panicking|"
         r"i'?m (so |really |pretty |honestly )?(scared|terrified|frightened))\b")),
 )
 # "Social Security number", "I'm calling from the hospital where I work", "the ER visit" on a bill.
-_VULNERABILITY_LOOKALIKES = re.compile(
+_VULNERABILITY_LOOKALIKES = fastre.compile(
     r"\b(social security number|social security (card|office)|on the ward|(work|works|working) (at|in) (the |a )?"
     r"hospital)\b"
 )
@@ -250,19 +252,19 @@ _REGULATORS = (
     r"department of labor|department of justice|fdic|finra"
 )
 _LEGAL: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("lawyer", re.compile(r"\b(lawyers?|attorneys?(?! general)|solicitors?|legal aid|paralegal|legal counsel|"
+    ("lawyer", fastre.compile(r"\b(lawyers?|attorneys?(?! general)|solicitors?|legal aid|paralegal|legal counsel|"
                           r"my counsel)\b")),
-    ("lawsuit", re.compile(
+    ("lawsuit", fastre.compile(
         r"\b(sue|suing|sued|lawsuit|law suit|legal action|take (you|y'all|them|this|it|this company) to court|"
         r"see you in court|small claims|class action|court case|file a claim against|bad faith)\b")),
-    ("regulator", re.compile(r"\b(" + _REGULATORS + r")\b")),
-    ("formal complaint", re.compile(
+    ("regulator", fastre.compile(r"\b(" + _REGULATORS + r")\b")),
+    ("formal complaint", fastre.compile(
         r"\b(formal complaint|(file|filing|filed|lodge|lodging|lodged|submit|submitting|put in) (a |an )?"
         r"(formal |official )?complaint|complain(ed|ing)? to (the )?(" + _REGULATORS + r")|report (you|y'all|this|"
         r"them|your company|you people)( all)? to|reporting (you|y'all|this|them) to)\b")),
 )
 # Not threats: "power of attorney", "attorney-in-fact", "no, I'm not a lawyer", a traffic court date.
-_LEGAL_LOOKALIKES = re.compile(
+_LEGAL_LOOKALIKES = fastre.compile(
     r"\b(power of attorney|attorney[- ]in[- ]fact|(not|n't|never) (a |an )?(lawyer|attorney|solicitor)|"
     r"(i|he|she) (work|works) (as|for) (a |an )?(lawyer|attorney|law firm)|court date|traffic court)\b"
 )

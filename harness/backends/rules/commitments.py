@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness import fastre
 from harness.backends.rules.sentences import Sentence, cased_slice, safe_quote, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding
 from harness.contract import MarkerType
@@ -36,7 +37,7 @@ class Commitment:
 
 _ADVERBS = r"(?:also |now |just |then |personally |definitely |certainly |go ahead and |make sure to |right away )*"
 # "I'll <verb>", "we will <verb>": the verb decides whether it is a promise.
-_FIRST_PERSON_FUTURE = re.compile(
+_FIRST_PERSON_FUTURE = fastre.compile(
     r"\b(?:i'?ll|i will|i'?m going to|i am going to|we'?ll|we will|we'?re going to|let me make sure)\s+"
     + _ADVERBS + r"(?P<verb>[a-z]+)(?P<rest>(?: [\w$£€'.,-]+){0,3})"
 )
@@ -44,17 +45,17 @@ _FIRST_PERSON_FUTURE = re.compile(
 _TALK_VERBS = frozenset("""need check look see try repeat read explain walk start begin stay wait verify
     go just be confirm double-check recap summarize summarise quickly transfer connect patch forward""".split())
 # The handoff itself, or a continuation of the conversation, after an otherwise promising verb.
-_NOT_A_PROMISE_AFTER = re.compile(
+_NOT_A_PROMISE_AFTER = fastre.compile(
     r"^ (you|this|that) (through|over|to|on hold)\b|^ (a|another) (look|moment|second|minute)\b|^ to\b|"
     r"^ (you|someone|somebody) (on the line|through)|^ my best\b|^ happy|^ glad|^ able\b|^ you a (few|couple|quick)"
 )
-_HANDOFF_AFTER = re.compile(r"^ (you|this call) (through|over|to)\b")
-_CAUSATIVE_OK = re.compile(r"^ (the|that|those|your|it|them|someone|somebody|a|an)\b")
-_YOU_WILL = re.compile(
+_HANDOFF_AFTER = fastre.compile(r"^ (you|this call) (through|over|to)\b")
+_CAUSATIVE_OK = fastre.compile(r"^ (the|that|those|your|it|them|someone|somebody|a|an)\b")
+_YOU_WILL = fastre.compile(
     r"\byou(?:'ll| will)\s+(?:also |now |still |definitely |then )*(?P<verb>get|receive|have|see|be (?:refunded|"
     r"credited|reimbursed|contacted|called|notified|sent|receiving|getting|hearing)|hear back|no longer)\b"
 )
-_SOMEONE_WILL = re.compile(
+_SOMEONE_WILL = fastre.compile(
     r"\b(?:someone|somebody|a (?:\w+ )?(?:nurse|representative|rep|specialist|agent|technician|adjuster|manager|"
     r"supervisor|member of (?:our|the) team|caseworker|coordinator)|(?:the|our|your) (?:\w+ ){0,2}(?:team|office|"
     r"department|desk|adjuster|doctor|provider)|they|he|she)(?: (?:from|in|at|on) (?:the |our )?[\w-]+(?: [\w-]+)?)?"
@@ -62,7 +63,7 @@ _SOMEONE_WILL = re.compile(
     r"(?:call|contact|reach out|follow up|get back|email|text|review|be in touch|send|look into|come out|visit|"
     r"have|handle|process|mail|ring|respond|reply|get in touch|reach you)\b"
 )
-_DONE_FOR_CALLER = re.compile(
+_DONE_FOR_CALLER = fastre.compile(
     r"\bi(?:'ve| have)\s+(?:gone ahead and |just |now |also |already )*(?:applied|waived|refunded|credited|removed|"
     r"placed|booked|scheduled|rescheduled|submitted|opened|extended|cancell?ed|canceled|taken|set|blocked|raised|"
     r"logged|escalated|reversed|adjusted|arranged|requested|filed|marked|reinstated|approved|issued|processed|"
@@ -71,36 +72,36 @@ _DONE_FOR_CALLER = re.compile(
     r"(?:address|contact|preferences?|number|email))\b"
 )
 # "your claim will be approved", "the fee will be waived": an outcome stated as settled.
-_WILL_BE_DONE = re.compile(
+_WILL_BE_DONE = fastre.compile(
     r"\b(?:will|'ll|is going to|are going to) (?:be|get) (?:fully |definitely |completely |all )?(?:refunded|credited|"
     r"reimbursed|waived|removed|reversed|approved|covered|paid|fixed|resolved|restored|processed|cancell?ed|"
     r"applied|adjusted|dropped|wiped|cleared|closed|deleted|back|settled|forgiven|taken off|sent|mailed|"
     r"delivered|shipped|sorted|extended|lifted|reinstated|issued|posted)\b"
 )
-_YOU_ARE_BOOKED = re.compile(r"\byou'?re (?:all )?(?:booked|scheduled|rebooked|set up for)\b")
-_ASSURANCE = re.compile(
+_YOU_ARE_BOOKED = fastre.compile(r"\byou'?re (?:all )?(?:booked|scheduled|rebooked|set up for)\b")
+_ASSURANCE = fastre.compile(
     r"(?<!not )(?<!n't )(?<!\bno )\b(?:i (?:can |do )?(?:promise|guarantee)|guaranteed?|rest assured|i assure you|"
     r"(?:will|'ll) definitely|definitely (?:be|get|receive|have|see)|(?:a )?100 ?(?:%|percent)|for sure|"
     r"consider it done)\b"
 )
 # "That charge has been removed": an outcome reported as done, unless read off the record ("I see ...").
-_HAS_BEEN_DONE = re.compile(
+_HAS_BEEN_DONE = fastre.compile(
     r"\b(?:has|have) been (?:fully )?(?:refunded|credited|reimbursed|waived|removed|reversed|approved|cancell?ed|"
     r"taken off|wiped|cleared|forgiven|adjusted|applied)\b"
 )
-_READ_FROM_RECORD = re.compile(r"\b(?:i (?:can )?see|it (?:looks|shows|says)|according to|shows|showing|records)\b")
+_READ_FROM_RECORD = fastre.compile(r"\b(?:i (?:can )?see|it (?:looks|shows|says)|according to|shows|showing|records)\b")
 # "You won't be charged for this."
-_YOU_WONT_PAY = re.compile(r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
+_YOU_WONT_PAY = fastre.compile(r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
                            r"(?:need|have) to pay|owe)\b")
 # "We won't contact you there again": a promise to refrain.
-_WONT_AGAIN = re.compile(r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) (?:call|contact|text|email|"
-                         r"message|charge|bill|send|ring)\b")
+_WONT_AGAIN = fastre.compile(r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
+                             r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
 # Sending the caller a verification code is part of the check, not a promise to them.
-_VERIFICATION_CODE = re.compile(r"\b(?:text\w*|sen[dt]\w*|email\w*)\b[^.]*\bcode\b|\bcode\b[^.]*\b(?:text|sent)\b")
+_VERIFICATION_CODE = fastre.compile(r"\b(?:text\w*|sen[dt]\w*|email\w*)\b[^.]*\bcode\b|\bcode\b[^.]*\b(?:text|sent)\b")
 # "If you can tell me the time, I'll add it": an offer that waits on the caller.
-_CALLER_CONDITION = re.compile(r"^(?:\w+, )?if you(?:'d| would)? (?:can |could )?(?:like|prefer|want|tell|give|"
+_CALLER_CONDITION = fastre.compile(r"^(?:\w+, )?if you(?:'d| would)? (?:can |could )?(?:like|prefer|want|tell|give|"
                                r"read|send|provide|share|let me know)\b")
-_DENIED_ASSURANCE = re.compile(
+_DENIED_ASSURANCE = fastre.compile(
     r"\b(?:can'?t|cannot|can not|unable to|not able to|won'?t be able to|couldn'?t|don'?t want to|isn'?t|"
     r"is not|aren'?t|no) (?:\w+ ){0,2}(?:promise|guarantee|guaranteed|confirm)"
 )
@@ -130,7 +131,7 @@ _PROMISE_WORDS = frozenset().union(*(t for t, _ in _PROMISE_SHAPES), _HAS_BEEN_W
 
 # Outcomes a voice bot cannot grant, with the reason used in descriptions.
 _OUTCOMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern))
+    (reason, fastre.compile(pattern))
     for reason, pattern in (
         ("a refund or reimbursement", r"\b(refund(?:ed|s)?|reimburs\w+|money back|(?:back|returned) (?:on|to) your "
                                       r"(?:card|account))\b"),
@@ -166,20 +167,20 @@ _OUTCOMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                             r"(?:shut ?off|disconnection) (?:is|has been|will be) (?:stopped|cancell?ed|postponed))\b"),
     )
 )
-_DEADLINE = re.compile(
+_DEADLINE = fastre.compile(
     r"\b((?:by|before) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|the end of|"
     r"end of|this|next|your|the \w+)(?: \w+)?|within (?:the )?(?:\w+ )?(?:\d+ )?(?:hours?|days?|business days|weeks?)|"
     r"today|tomorrow|in (?:\w+ )?(?:hours|days)|on your next (?:bill|statement))\b"
 )
 # Attached to an outcome, these make it a request, a possibility or someone else's decision.
-_HEDGE = re.compile(
+_HEDGE = fastre.compile(
     r"\b(request(?:ed|s)?|submit\w*|ask(?:ed)?|review\w*|note|noted|flag\w*|escalat\w*|recommend\w*|pass (?:it|this|"
     r"that|them|along|on)|may|might|could|usually|typically|normally|should|hopefully|possibl\w*|likely|eligible|"
     r"if (?:approved|eligible|they|it'?s|the)|so (?:that )?(?:the|a|an|our|your) \w+ (?:\w+ )?can|"
     r"for (?:the|a|our) (?:\w+ ){0,2}(?:team|department|office) to|once|whether|forms?|paperwork|"
     r"policy|polic(?:ies)|information|info|details|options|process)\b"
 )
-_WITHIN_AUTHORITY_OBJECT = re.compile(
+_WITHIN_AUTHORITY_OBJECT = fastre.compile(
     r"\b(text|email|e-mail|confirmation|link|letter|reminder|call you back|callback|notice|receipt|label|note)\b"
 )
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness import fastre
 from harness.backends.rules.sentences import short_quote
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
 
-_ASKS_FOR_HUMAN = re.compile(
+_ASKS_FOR_HUMAN = fastre.compile(
     r"\b(?:(?:real|live|actual|human) (?:person|human|agent|being|representative)|a human\b|human being|"
     r"(?:a|an|your|the|to a) (?:supervisor|manager|representative|rep|agent|operator|specialist|nurse|"
     r"pharmacist|doctor|adjuster|person)\b|someone (?:real|else|who can|in|from)|somebody (?:real|else|who can|"
@@ -23,15 +24,15 @@ _ASKS_FOR_HUMAN = re.compile(
     r"representative|get me (?:a|someone|somebody))",
     re.I,
 )
-_NEGATED_REQUEST = re.compile(
+_NEGATED_REQUEST = fastre.compile(
     r"\b(?:don't|do not|no need to|not) (?:need|want|have) to (?:speak|talk)\b", re.I
 )
-_LEAVING = re.compile(
+_LEAVING = fastre.compile(
     r"\b(?:cancel(?:ling|ing)? (?:my|the|everything|all)|close (?:my|the) account|switch(?:ing)? (?:to|providers?|"
     r"carriers?|banks?)|take my business|i'm done with you)\b",
     re.I,
 )
-_TRANSFER_ANNOUNCED = re.compile(
+_TRANSFER_ANNOUNCED = fastre.compile(
     r"\b(?:transfer(?:ring)? you|connect(?:ing)? you|put(?:ting)? you through|hand(?:ing)? you (?:over|off)|"
     r"get(?:ting)? you (?:to|over to) (?:a|an|someone|somebody|the)|pass(?:ing)? you (?:to|over)|"
     r"a (?:colleague|specialist|team member|human|person|agent|representative) will (?:take|pick|be with|join)|"

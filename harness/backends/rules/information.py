@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
+from harness import fastre
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
 from harness.privacy import DIGIT_WORDS, REPEATERS, digit_runs, find_card_numbers, find_sensitive
@@ -40,23 +41,23 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (r"(?:serial|imei)", "serial_number"),
     (r"unit", "unit_number"),
 )
-_LABEL = re.compile(
+_LABEL = fastre.compile(
     r"\b("
     + "|".join(f"(?:{pattern})" for pattern, _ in _LABELS)
     + r")(?:'s)?\s*(?:number|no\.?|num|code|id|#)?\b",
     re.I,
 )
-_LETTER_SPELLING = re.compile(r"\b([a-z])\s+(?:as in|like|for)\s+[a-z]+\b", re.I)
-_CODE_TOKEN = re.compile(r"[A-Za-z0-9]+|[-,.]")
+_LETTER_SPELLING = fastre.compile(r"\b([a-z])\s+(?:as in|like|for)\s+[a-z]+\b", re.I)
+_CODE_TOKEN = fastre.compile(r"[A-Za-z0-9]+|[-,.]")
 _CODE_JOINERS = {"-", ",", ".", "dash", "hyphen", "uh", "um", "and", "then", "space"}
 _WINDOW = 70  # characters after a label where its value may start
 
-_AMOUNT = re.compile(
+_AMOUNT = fastre.compile(
     r"(?:[$£€]\s?(\d[\d,]*(?:\.\d{1,2})?))|(\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars?|bucks|usd|pounds?|quid|euros?)"
     r"(?:\s+(?:and\s+)?(\d{1,2})\s*cents?)?",
     re.I,
 )
-_AMOUNT_CONTEXT = re.compile(
+_AMOUNT_CONTEXT = fastre.compile(
     r"\b(refund|charge|fee|balance|bill|payment|deposit|premium|credit|fare|price|cost|deductible|overage|"
     r"settlement|debt|amount|rent|invoice|total)\w*",
     re.I,
@@ -66,28 +67,28 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = re.compile(
+_DATE = fastre.compile(
     rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+{_MONTH}\b|"
     r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b",
     re.I,
 )
-_BIRTH = re.compile(r"\b(?:born|birth|birthday|dob|d\.o\.b)\b", re.I)
-_DATE_CONTEXT = re.compile(
+_BIRTH = fastre.compile(r"\b(?:born|birth|birthday|dob|d\.o\.b)\b", re.I)
+_DATE_CONTEXT = fastre.compile(
     r"\b(appointment|due|delivery|deliver(?:ed)?|visit|flight|closing|deadline|surgery|payment|"
     r"cancel(?:l?ed)?|shut ?off|disconnect(?:ion)?|install(?:ation)?|check-?in|move|court|hearing)\b",
     re.I,
 )
-_ISSUE_CUES = re.compile(
+_ISSUE_CUES = fastre.compile(
     r"\b(?:charged|charge|bill|refund|cancel|broken|not working|doesn't work|isn't working|stopped|missing|never|"
     r"wrong|problem|issue|help with|calling about|calling because|want to|need to|trying to|got a letter|"
     r"denied|declined|late|outage|out|lost|stolen|damaged|dispute|error|owe|shut ?off|delay|delayed)\b",
     re.I,
 )
-_SPOKEN_EMAIL = re.compile(
+_SPOKEN_EMAIL = fastre.compile(
     r"(?<![\w'])([a-z0-9][a-z0-9 ._\-]*?(?: dot [a-z0-9]+)*)\s+at\s+([a-z0-9\-]+(?:\s+dot\s+[a-z]{2,})+)\b", re.I
 )
-_WRITTEN_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
-_NUMBER_WORDS_PATTERN = re.compile(
+_WRITTEN_EMAIL = fastre.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
+_NUMBER_WORDS_PATTERN = fastre.compile(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|first|second|third|"
@@ -178,13 +179,13 @@ _LABEL_WORDS = (
 )
 # Cheap whole-word screens before the costly part (spoken numbers to digits, then the pattern):
 # "percent" is not money, "may I" is not a date, "close" without a number is not an address.
-_MONEY_GATE = re.compile(r"[$£€]|\b(?:dollars?|bucks?|pounds?|quid|euros?|cents?|usd)\b")
-_DATE_GATE = re.compile(
+_MONEY_GATE = fastre.compile(r"[$£€]|\b(?:dollars?|bucks?|pounds?|quid|euros?|cents?|usd)\b")
+_DATE_GATE = fastre.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bmay\s+(?:the\s+)?(?:\d|[a-z]+(?:st|nd|rd|th)\b|twenty|thirty)|"
     r"\d{1,2}/\d{1,2}"
 )
-_STREET_GATE = re.compile(
+_STREET_GATE = fastre.compile(
     r"\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|blvd|place|pl|terrace|circle|"
     r"parkway|highway|hwy|square|close|crescent)\b"
 )
@@ -217,8 +218,8 @@ def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -
     return facts
 
 
-_ASKS_FOR_NUMBER = re.compile(r"(?:'s)?\s*(?:number|no\.?|num|code|id|#)\b", re.I)
-_VERIFICATION_DETAIL = re.compile(r"\b(?:zip|post ?code|postal|birth|dob|born|social|ssn|last four|pin)\b")
+_ASKS_FOR_NUMBER = fastre.compile(r"(?:'s)?\s*(?:number|no\.?|num|code|id|#)\b", re.I)
+_VERIFICATION_DETAIL = fastre.compile(r"\b(?:zip|post ?code|postal|birth|dob|born|social|ssn|last four|pin)\b")
 
 
 def _question_before(view: CallView, turn: Turn) -> Turn | None:
@@ -228,7 +229,7 @@ def _question_before(view: CallView, turn: Turn) -> Turn | None:
     return question
 
 
-_LABEL_KEYS = tuple((re.compile(pattern, re.I), key) for pattern, key in _LABELS)
+_LABEL_KEYS = tuple((fastre.compile(pattern, re.I), key) for pattern, key in _LABELS)
 
 
 def _key_for(label: str) -> str:
@@ -392,7 +393,7 @@ def _spoken_to_address(text: str) -> str:
     return re.sub(r"[^a-z0-9._\-]", "", text.lower()).strip(".")
 
 
-_PHONE_CONTEXT = re.compile(
+_PHONE_CONTEXT = fastre.compile(
     r"\b(?:phone|cell|mobile|landline|call me|reach me|text me|callback|call back)\b", re.I
 )
 
@@ -413,7 +414,7 @@ def _phones(turn: Turn) -> list[Fact]:
     return facts
 
 
-_STREET = re.compile(
+_STREET = fastre.compile(
     r"\b(\d{1,6}\s+(?:[a-z]+\s+){1,3}(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|"
     r"blvd|place|pl|terrace|circle|parkway|highway|hwy|square|close|crescent))\b",
     re.I,

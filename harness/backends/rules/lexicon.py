@@ -13,11 +13,13 @@ what keeps a 400-message call inside its time budget. Phrase syntax, one phrase 
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+from harness import fastre
+
+TOKEN = fastre.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
     "sixty seventy eighty ninety hundred thousand several multiple many".split()
@@ -50,14 +52,17 @@ def _word_matches(token: str, alternatives: tuple[str, ...]) -> bool:
 class Lexicon:
     def __init__(self, families: Mapping[str, Iterable[str]]) -> None:
         self._single: dict[str, tuple[str, ...]] = {}  # one plain word -> its families: a dict lookup
-        self._exact: dict[str, list[_Phrase]] = {}
+        # Phrases of plain words, every spelling spelled out: a dict lookup of a token slice, tried
+        # only at tokens that start one and only at the lengths that start with that token.
+        self._ngrams: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._lengths: dict[str, tuple[int, ...]] = {}
+        self._exact: dict[str, list[_Phrase]] = {}  # phrases with a stem or number after the first word
         self._prefixed: dict[str, list[_Phrase]] = {}  # first word is a stem or a number: by 2 letters
         for family, phrases in families.items():
             for text in phrases:
                 phrase = _Phrase(family, tuple(tuple(word.split("|")) for word in text.split()))
-                if len(phrase.words) == 1 and not any(w == "#" or w.endswith("*") for w in phrase.words[0]):
-                    for word in phrase.words[0]:
-                        self._single[word] = (*self._single.get(word, ()), family)
+                if all(_is_plain(word) for word in phrase.words):
+                    self._add_plain(phrase)
                     continue
                 for first in phrase.words[0]:
                     if first == "#":
@@ -67,14 +72,33 @@ class Lexicon:
                     else:
                         self._exact.setdefault(first, []).append(phrase)
 
+    def _add_plain(self, phrase: _Phrase) -> None:
+        if len(phrase.words) == 1:
+            for word in phrase.words[0]:
+                self._single[word] = (*self._single.get(word, ()), phrase.family)
+            return
+        size = len(phrase.words)
+        for spelling in itertools.product(*phrase.words):
+            self._ngrams[spelling] = (*self._ngrams.get(spelling, ()), phrase.family)
+            lengths = self._lengths.get(spelling[0], ())
+            if size not in lengths:
+                self._lengths[spelling[0]] = tuple(sorted((*lengths, size)))
+
     def find(self, tokens: Sequence[str]) -> dict[str, list[int]]:
         """family -> token positions where one of its phrases starts."""
         hits: dict[str, list[int]] = {}
-        single, exact, prefixed = self._single, self._exact, self._prefixed
+        single, ngrams, lengths = self._single, self._ngrams, self._lengths
+        exact, prefixed = self._exact, self._prefixed
         numbered = prefixed.get("#")
+        count = len(tokens)
         for i, token in enumerate(tokens):
             for family in single.get(token, ()):
                 hits.setdefault(family, []).append(i)
+            for size in lengths.get(token, ()):
+                if i + size > count:
+                    break
+                for family in ngrams.get(tuple(tokens[i:i + size]), ()):
+                    hits.setdefault(family, []).append(i)
             for bucket in (exact.get(token), prefixed.get(token[:2]),
                            numbered if numbered and (token.isdigit() or token in NUMBER_WORDS) else None):
                 if bucket:
@@ -91,3 +115,7 @@ class Lexicon:
         # the first word matched to be in this bucket (exactly, or by stem or number: recheck those)
         start = 1 if len(words[0]) == 1 and words[0][0] == tokens[i] else 0
         return all(_word_matches(tokens[i + k], words[k]) for k in range(start, len(words)))
+
+
+def _is_plain(alternatives: tuple[str, ...]) -> bool:
+    return not any(word == "#" or word.endswith("*") for word in alternatives)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from harness import fastre
 from harness.backends.rules.text import CallView, Turn
 from harness.contract import Role
 
@@ -44,7 +45,7 @@ _RELATION = (
     r"grandfather|grandpa|aunt|uncle|friend|neighbou?r|boss|client|tenant|boyfriend|girlfriend|spouse|"
     r"child|kid|parent|fianc[ée]e?)"
 )
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*|[.,;:!?]")
+_TOKEN = fastre.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*|[.,;:!?]")
 _NUMBER_WORDS = frozenset(
     "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand".split()
@@ -78,7 +79,7 @@ _FILLERS = frozenset(
     }
 )
 
-_INTRODUCTION = re.compile(
+_INTRODUCTION = fastre.compile(
     # the longer alternatives first: "i'm his son, X" must not stop at "i'm"
     rf"\b(?:i'?m (?:his|her|their|the) {_RELATION}|my (?:full |first |last |legal )?name(?:'s| is| was)|"
     r"(?:the )?name(?:'s| is)|this is|it's|it is|call me|i'm|i am|(?:last|first|sur) ?name(?:'s| is)?|"
@@ -87,22 +88,22 @@ _INTRODUCTION = re.compile(
     re.I,
 )
 # Within a turn that already gave a name: "Bex, well, Rebecca", "Jon, I mean John".
-_SELF_CORRECTION = re.compile(r"\b(?:well|i mean|or rather|actually|sorry)[,]?\s+", re.I)
-_OTHER_PERSON = re.compile(
+_SELF_CORRECTION = fastre.compile(r"\b(?:well|i mean|or rather|actually|sorry)[,]?\s+", re.I)
+_OTHER_PERSON = fastre.compile(
     rf"\b(?:my {_RELATION}(?:'s)?(?: name is| name's| is)?|(?:his|her|their) name(?:'s| is))[ ,]*$", re.I
 )
-_NAME_QUESTION = re.compile(
+_NAME_QUESTION = fastre.compile(
     r"\bname\b[^.!]*\?|\b(?:who (?:am i|i'm) (?:speaking|talking) (?:with|to)|who's calling|who is calling)",
     re.I,
 )
-_CORRECTION_CUE = re.compile(
+_CORRECTION_CUE = fastre.compile(
     r"\b(?:not|no|actually|sorry|it's spelled|spelled|with an?|wrong|misspelled|correct(?:ion)?)\b", re.I
 )
 # Spelled-out letters are transcribed as capitals: "T O M A S Z", "M-C-A-L-I-S-T-E-R", "K. O. E."
-_SPELLED = re.compile(r"(?<![A-Za-z'])(?:[A-Z][\s,\-]+){2,}[A-Z](?![A-Za-z'])|(?:[A-Z]\.\s?){3,}")
-_SURNAME_CUE = re.compile(r"\b(?:last name|surname|family name)\b", re.I)
+_SPELLED = fastre.compile(r"(?<![A-Za-z'])(?:[A-Z][\s,\-]+){2,}[A-Z](?![A-Za-z'])|(?:[A-Z]\.\s?){3,}")
+_SURNAME_CUE = fastre.compile(r"\b(?:last name|surname|family name)\b", re.I)
 # The greeting in any case ("Thank you, Raymond"); the name itself must be capitalised.
-_ADDRESS = re.compile(
+_ADDRESS = fastre.compile(
     r"\b(?i:thanks|thank you|got it|great|perfect|okay|ok|alright|hi|hello|sorry|of course|welcome)"
     r",?\s+(?:(?i:mr|mrs|ms|miss|dr)\.?\s+)?([A-Z][a-zà-ÿ'\-]+)"
 )
@@ -366,4 +367,4 @@ def _with_assistant_spelling(view: CallView, chosen: NameEvidence) -> str:
     return " ".join(parts)
 
 
-_FULL_NAME = re.compile(r"\b([A-Z][a-z]+) ((?:Mc|Mac|O')?[A-Z][a-z]+)\b")
+_FULL_NAME = fastre.compile(r"\b([A-Z][a-z]+) ((?:Mc|Mac|O')?[A-Z][a-z]+)\b")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness import fastre
 from harness.backends.rules.sentences import split_sentences, words
 from harness.backends.rules.text import CallView, Turn
 
@@ -31,39 +32,39 @@ _HELD = (
 )
 _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "I'm calling for my dad", "it's about my mum actually, not me" - not "it's for my wife" (a gift)
-    ("calling for a relative", re.compile(
+    ("calling for a relative", fastre.compile(
         r"\b((calling|ringing|phoning|call|phoned|rang)( \w+){0,2} (about|for|regarding|on behalf of)|(it'?s|it is|"
         r"this is)( \w+)? (about|regarding|on behalf of)) (my|our) " + _RELATION
         + r"\b(?!'s? (birthday|wedding|party|graduation|funeral|present|gift))")),
     # "my mom's account", "my husband's prescription"
-    ("relative's account", re.compile(r"\b(my|our) " + _RELATION + r"'?s( \w+){0,2} " + _HELD + r"\b")),
-    ("on behalf of", re.compile(r"\bon behalf of (?!myself|me\b|us\b)")),
+    ("relative's account", fastre.compile(r"\b(my|our) " + _RELATION + r"'?s( \w+){0,2} " + _HELD + r"\b")),
+    ("on behalf of", fastre.compile(r"\bon behalf of (?!myself|me\b|us\b)")),
     # "the account's in her name", "the case is under my mother", "it's in my husband's name"
-    ("held in another's name", re.compile(
+    ("held in another's name", fastre.compile(
         r"\b(account|policy|lease|case|claim|card|plan|loan|reservation|booking|bill|it|everything|that)"
         r"('s| is| was| are)"
         r" (all )?(in|under) ((his|her|their) name|my " + _RELATION + r"\b)")),
-    ("held in another's name", re.compile(r"\b(in|under) (my )?" + _RELATION + r"'s name\b")),
+    ("held in another's name", fastre.compile(r"\b(in|under) (my )?" + _RELATION + r"'s name\b")),
     # "I'm her daughter", "I'm his carer"
-    ("relation to the holder", re.compile(
+    ("relation to the holder", fastre.compile(
         r"\b(i'?m|i am) (his|her|their) (" + _RELATION + r"|carer|caregiver|care giver|guardian|"
         r"conservator|executor|power of attorney|poa|representative|rep)\b")),
-    ("carer or attorney", re.compile(
+    ("carer or attorney", fastre.compile(
         r"\b(i|we) (have|hold|got|'ve got) (the )?(power of attorney|poa|guardianship|conservatorship)\b|"
         r"\bi'?m (the |a |an )?(carer|caregiver|care giver|legal guardian|executor) (for|of)\b")),
     # "she's a patient there", "he's a customer of yours"
-    ("holder is someone else", re.compile(
+    ("holder is someone else", fastre.compile(
         r"\b(she|he|they)('s| is| are) (a |an )?(patient|customer|member|client|policyholder|policy holder|tenant|"
         r"account holder|cardholder|subscriber)( (there|here|with you|of yours|at your))?\b")),
-    ("letter for someone else", re.compile(r"\b((addressed|sent) to|letter for) my " + _RELATION + r"\b")),
+    ("letter for someone else", fastre.compile(r"\b((addressed|sent) to|letter for) my " + _RELATION + r"\b")),
     # Not "told me to call": the front desk or a technician tells people to call, too.
-    ("asked to call", re.compile(r"\b(she|he|they) (asked|wanted) me to (call|ring|phone|sort)")),
+    ("asked to call", fastre.compile(r"\b(she|he|they) (asked|wanted) me to (call|ring|phone|sort)")),
     # "I do all his bills", "I manage my mum's finances"
-    ("manages their affairs", re.compile(
+    ("manages their affairs", fastre.compile(
         r"\b(i|we) (handle|manage|do|pay|look after|take care of|sort out|deal with)( all)? (of )?(his|her|their|"
         r"my " + _ANY_RELATION + r"'s) (bills|finances|accounts?|affairs|money|paperwork|medications?|pills|meds)\b")),
     # "it's my grandma's, she doesn't do phones" - but not "it's my son's birthday present"
-    ("relative's account", re.compile(r"\b(it'?s|it is|this is|that'?s) (my|our) " + _RELATION
+    ("relative's account", fastre.compile(r"\b(it'?s|it is|this is|that'?s) (my|our) " + _RELATION
                                       + r"'s(?=[,.;!?]| -|$| " + _HELD + r"\b)")),
 )
 # Every signal above needs one of these words (a relation, "behalf", "name", a holder noun ...).
@@ -74,9 +75,9 @@ _SIGNAL_WORDS = frozenset(_RELATION_WORDS.replace("fianc[ée]e?", "fiance fiance
     "money", "paperwork", "medication", "medications", "pills", "meds"}
 # Stated names: "my wife, Lorraine", "her name is Anjali Raman", "in her name, Tasha Greene".
 # The relation is matched in any case, the name only when capitalised ("my wife, Lorraine").
-_NAME_AFTER_RELATION = re.compile(r"(?i:" + _RELATION + r"),? (?P<name>[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+)?)")
+_NAME_AFTER_RELATION = fastre.compile(r"(?i:" + _RELATION + r"),? (?P<name>[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+)?)")
 _FILLER = r"(?:(?:uh|um|er|erm),?\s+)?"
-_NAME_STATED = re.compile(
+_NAME_STATED = fastre.compile(
     r"\b(?:her|his|their) name(?:'s| is|,)\s+" + _FILLER + r"(?P<name>[A-Za-z'\-]+(?: [A-Za-z'\-]+)?)|"
     r"\b(?:in|under) (?:her|his|their) name,\s+" + _FILLER + r"(?P<name2>[A-Za-z'\-]+(?: [A-Za-z'\-]+)?)|"
     r"\b(?:patient|customer|member|account holder|policyholder)(?: there| here)?,\s+" + _FILLER
@@ -88,14 +89,14 @@ _NOT_NAME_WORDS = frozenset("""a an the and but so um uh er is was she he they i
 # How many caller turns after the signal to look for the holder's name.
 _NAME_LOOKAHEAD = 3
 
-_AUTHORISED = re.compile(
+_AUTHORISED = fastre.compile(
     r"\b(you'?re|you are) (listed |set up |on file |registered )?(as )?(an? )?(authori[sz]ed|joint|secondary)"
     r"( (user|contact|caller|representative|signer|party|account holder))?|\b(power of attorney|poa|"
     r"third[- ]party authori[sz]ation) (is |that'?s )?on (file|the account)|\bi (can )?see (you|your name) "
     r"(listed|on the account|as an authori[sz]ed)"
 )
 # "Without being an authorized signer ...", "once you're authorized ...": not a confirmation.
-_NOT_CONFIRMED = re.compile(r"\b(not|without|unless|if|once|until|need|needs|would|have to|has to)\b|n't\b|\?")
+_NOT_CONFIRMED = fastre.compile(r"\b(not|without|unless|if|once|until|need|needs|would|have to|has to)\b|n't\b|\?")
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,16 @@ balance is ..."), so rules look at sentences in order rather than at whole turns
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from harness import fastre
 from harness.privacy import digit_runs, mask_sensitive
 
 # A full stop after these is part of the word, not the end of a sentence ("Dr. Patel", "10 a.m.").
 _ABBREVIATIONS = frozenset("mr mrs ms dr st sr jr no vs etc inc ltd co apt ave approx a.m p.m".split())
-_BOUNDARY = re.compile(r"[.!?]+(?=\s|$)|\n+")
-_WORD = re.compile(r"[a-z0-9$£€]+(?:['.-][a-z0-9]+)*")
+_BOUNDARY = fastre.compile(r"[.!?]+(?=\s|$)|\n+")
+_WORD = fastre.compile(r"[a-z0-9$£€]+(?:['.-][a-z0-9]+)*")
 
 
 class Sentence(NamedTuple):

@@ -10,10 +10,10 @@ reported is the caller's state at the handoff, informed by the whole trajectory.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
+from harness import fastre
 from harness.backends.rules.lexicon import Lexicon, tokens_of
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role, SentimentLevel
@@ -304,7 +304,7 @@ _PRAISE = frozenset(
     "amazing excellent super splendid".split()
 )
 _OPENER_FILLERS = frozenset("oh wow well yeah sure just".split())
-_SENTENCE_BREAK = re.compile(r"[.!?]+")
+_SENTENCE_BREAK = fastre.compile(r"[.!?]+")
 
 
 _KNOWN_ACRONYMS = frozenset(
@@ -313,7 +313,7 @@ _KNOWN_ACRONYMS = frozenset(
     cvv cvc otp er icu mri ct gp nhs ev ups dhl fedex usps am pm llc
 """.split()
 )
-_CAPS_WORD = re.compile(r"\b[A-Z]{3,}(?:'[A-Z]+)?\b")
+_CAPS_WORD = fastre.compile(r"\b[A-Z]{3,}(?:'[A-Z]+)?\b")
 
 
 @dataclass(frozen=True)
@@ -406,8 +406,8 @@ def _praise_opens_a_sentence(lower: str) -> bool:
     return False
 
 
-_SENTENCE = re.compile(r"[^.?!]+[.?!]?")
-_WORDS = re.compile(r"[a-z0-9']+")
+_SENTENCE = fastre.compile(r"[^.?!]+[.?!]?")
+_WORDS = fastre.compile(r"[a-z0-9']+")
 
 
 def _echoes_assistant(turn: Turn, previous_assistant: Turn | None) -> bool:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from harness import fastre
 from harness.contract import ComplianceType, MarkerType, Role
 from harness.conversations import ConversationRecord
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
-_SPACES = re.compile(r"\s+")
+_SPACES = fastre.compile(r"\s+")
 
 
 def normalise(text: str) -> str:

@@ -1,0 +1,94 @@
+"""The first-character screen must never change what a pattern matches."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from harness import fastre, privacy
+from harness.backends.rules import (
+    caller_signals,
+    commitments,
+    escalation,
+    information,
+    names,
+    parties,
+    regulatory,
+    sentences,
+    sentiment,
+    verification,
+)
+from harness.fixtures.load import load_corpus
+
+_ALPHABET = string.ascii_letters + string.digits + "$£ -"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "starts"),
+    [
+        (r"\b(refund|charge)\b", 0, "cr"),
+        (r"(?<!not )\bfee", 0, "f"),
+        (r"\d+|[$£]", 0, "0123456789$£"),
+        (r"(?:a|b)?c", 0, "abc"),
+        (r"x*y+", 0, "xy"),
+        (r"[a-c]z", re.I, "abcABC"),
+    ],
+)
+def test_the_screen_is_read_from_the_pattern(pattern, flags, starts):
+    screen = fastre.first_characters(re.compile(pattern, flags))
+    assert {c for c in _ALPHABET if re.fullmatch(f"[{screen}]", c, flags)} == set(starts)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"a*", r"(?:x|)", r".bc", r"[^a]b", r"(a)?\1", r"(?i:abc)", r"\b"],
+)
+def test_no_screen_when_the_first_character_is_open(pattern):
+    assert fastre.compile(pattern).pattern == pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"\b(refund|charge)s?\b", re.I, "A REFUND and Charges"),
+        (r"\d+", 0, "order ٣٤ and 12"),  # Unicode digits are digits for \d, and for the screen
+        (r"\w+@\w+", 0, "é@x and ab@cd"),
+        (r"[a-c]z", re.I, "AZ bz Cz dz"),
+        (r"(?<![a-z])one|two", 0, "someone one two"),
+    ],
+)
+def test_screened_patterns_match_exactly_like_plain_ones(pattern, flags, text):
+    plain, screened = re.compile(pattern, flags), fastre.compile(pattern, flags)
+    assert screened.pattern != pattern
+    assert [m.span() for m in plain.finditer(text)] == [m.span() for m in screened.finditer(text)]
+    assert [m.groups() for m in plain.finditer(text)] == [m.groups() for m in screened.finditer(text)]
+
+
+def _module_patterns():
+    for module in (caller_signals, commitments, escalation, information, names, parties, regulatory, sentences,
+                   sentiment, verification, privacy):
+        for value in vars(module).values():
+            if isinstance(value, re.Pattern):
+                yield value
+            elif isinstance(value, tuple):
+                yield from (v for item in value for v in (item if isinstance(item, tuple) else (item,))
+                            if isinstance(v, re.Pattern))
+
+
+def test_every_rules_pattern_finds_the_same_matches_on_the_corpus():
+    texts = [m.content for f in load_corpus().fixtures for m in f.conversation.messages]
+    texts += [t.lower() for t in texts]
+    patterns = list(_module_patterns())
+    assert len(patterns) > 100
+    screened = 0
+    for compiled in patterns:
+        original = compiled.pattern
+        if original.startswith("(?=["):  # screened: strip the look-ahead to get the author's pattern back
+            screened += 1
+            original = original[original.index("])(?:") + 5 : -1]
+        plain = re.compile(original, compiled.flags)
+        for text in texts:
+            assert [m.span() for m in plain.finditer(text)] == [m.span() for m in compiled.finditer(text)], original
+    assert screened > 50
