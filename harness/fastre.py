@@ -5,8 +5,9 @@ A pattern like `\\b(refund|charge|fee|...)` starts with a word boundary, so the 
 alternative at every position of the text: 20-40 µs for one sentence. Prefixing the look-ahead
 `(?=[cfr...])` - the characters a match can start with, read from the parsed pattern - rejects
 most positions with one class test and halves that. The look-ahead is implied by the pattern, so
-what matches, and every group, is unchanged; a pattern whose first character cannot be pinned
-down (it may match empty, or start with `.`, a negated class or a back-reference) compiles as is.
+what matches, and every group, is unchanged. A pattern whose first character cannot be pinned
+down (it may match empty, or start with `.`, a negated class or a back-reference), or that `re`
+already scans for (it starts with a class or a literal), compiles as is.
 """
 
 from __future__ import annotations
@@ -31,25 +32,56 @@ class _Unknown(Exception):
     """The first character of a match cannot be described by a character class."""
 
 
-def compile(pattern: str, flags: int = 0) -> re.Pattern:
-    plain = re.compile(pattern, flags)
-    try:
-        items, may_be_empty = _first_of(sre_parse.parse(pattern, flags))
-    except _Unknown:
-        return plain
-    if may_be_empty or not items:
-        return plain
-    # The look-ahead sits inside the same pattern, so it inherits IGNORECASE, ASCII and so on.
-    return re.compile(f"(?=[{''.join(sorted(items))}])(?:{pattern})", flags)
+def compile(pattern: str, flags: int = 0) -> re.Pattern:  # a drop-in for re.compile
+    screen = _screen(pattern, flags)
+    if screen is None:
+        return re.compile(pattern, flags)
+    return re.compile(f"(?={screen})(?:{pattern})", flags)
 
 
 def first_characters(pattern: re.Pattern) -> str | None:
-    """The class a match of `pattern` starts with, or None (for tests and curiosity)."""
+    """The class a match of `pattern` starts with, as a pattern, or None (for tests and curiosity)."""
+    return _screen(pattern.pattern, pattern.flags)
+
+
+def _screen(pattern: str, flags: int) -> str | None:
+    parsed = sre_parse.parse(pattern, flags)
+    if _engine_skips_ahead(parsed, flags):
+        return None
     try:
-        items, may_be_empty = _first_of(sre_parse.parse(pattern.pattern, pattern.flags))
+        items, may_be_empty = _first_of(parsed)
     except _Unknown:
         return None
-    return None if may_be_empty else "".join(sorted(items))
+    if may_be_empty or not items:
+        return None
+    # The look-ahead sits inside the same pattern, so it inherits IGNORECASE, ASCII and so on; the
+    # first characters of a scoped (?i:...) group are tested case-blind by the same scoping.
+    plain = "".join(sorted(item for item in items if not item.startswith(_FOLDED)))
+    folded = "".join(sorted(item[len(_FOLDED):] for item in items if item.startswith(_FOLDED)))
+    alternatives = ([f"[{plain}]"] if plain else []) + ([f"(?i:[{folded}])"] if folded else [])
+    return "|".join(alternatives)
+
+
+_FOLDED = "\x00folded:"  # marks class items that came from inside a (?i:...) group
+
+
+def _engine_skips_ahead(parsed, flags: int) -> bool:
+    """Whether `re` already scans for the first character itself: a pattern that starts with a
+    class, a literal or a choice of literals (case-sensitive), where a look-ahead only adds work."""
+    sequence = parsed
+    while sequence and sequence[0][0] is sre.SUBPATTERN:
+        _group, add_flags, del_flags, sequence = sequence[0][1]
+        flags = (flags | add_flags) & ~del_flags
+    if not sequence:
+        return False
+    op, av = sequence[0]
+    if op is sre.IN:
+        return True
+    if flags & re.IGNORECASE:
+        return False
+    if op is sre.LITERAL:
+        return True
+    return op is sre.BRANCH and all(alternative and alternative[0][0] is sre.LITERAL for alternative in av[1])
 
 
 def _first_of(sequence) -> tuple[set[str], bool]:
@@ -72,9 +104,12 @@ def _first_of_node(op, av) -> tuple[set[str], bool]:
         return set(), True
     if op is sre.SUBPATTERN:
         _group, add_flags, del_flags, body = av
-        if add_flags or del_flags:  # a scoped (?i:...) would not reach the look-ahead
+        if del_flags or add_flags & ~re.IGNORECASE:
             raise _Unknown(op)
-        return _first_of(body)
+        found, may_be_empty = _first_of(body)
+        if add_flags:  # (?i:...): its first characters are compared case-blind
+            found = {item if item.startswith(_FOLDED) else _FOLDED + item for item in found}
+        return found, may_be_empty
     if op is sre.BRANCH:
         items: set[str] = set()
         may_be_empty = False

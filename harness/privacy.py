@@ -175,6 +175,7 @@ def _card_within(digits: str) -> str | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
 _SSN_WRITTEN = fastre.compile(r"\b(\d{3})[- ](\d{2})[- ](\d{4})\b")
 _CONTEXTS = {
     "ssn": fastre.compile(r"\b(social security|social|ssn|s\.s\.n\.?)\b", re.I),
@@ -197,7 +198,8 @@ def find_sensitive(text: str) -> tuple[Finding, ...]:
     """Card numbers, CVVs, SSNs, PINs, one-time codes and passwords in `text`."""
     findings = list(find_card_numbers(text))
     taken = [(f.start, f.end) for f in findings]
-    for match in _SSN_WRITTEN.finditer(text):
+    has_digit = _DIGIT.search(text) is not None
+    for match in _SSN_WRITTEN.finditer(text) if has_digit else ():
         findings.append(Finding("ssn", "".join(match.groups()), match.start(), match.end()))
         taken.append((match.start(), match.end()))
     for run in digit_runs(text):
@@ -208,7 +210,7 @@ def find_sensitive(text: str) -> tuple[Finding, ...]:
             if len(run.digits) in _CODE_LENGTHS[kind] and context.search(before):
                 findings.append(Finding(kind, run.digits, run.start, run.end))
                 break
-    for match in _PASSWORD.finditer(text):
+    for match in _PASSWORD.finditer(text) if "pass" in text.casefold() else ():
         findings.append(Finding("password", match.group(3), match.start(3), match.end(3)))
     return tuple(sorted(findings, key=lambda f: f.start))
 

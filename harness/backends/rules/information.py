@@ -179,11 +179,22 @@ _LABEL_WORDS = (
 )
 # Cheap whole-word screens before the costly part (spoken numbers to digits, then the pattern):
 # "percent" is not money, "may I" is not a date, "close" without a number is not an address.
+_CURRENCY = re.compile("[$£€]")
 _MONEY_GATE = fastre.compile(r"[$£€]|\b(?:dollars?|bucks?|pounds?|quid|euros?|cents?|usd)\b")
 _DATE_GATE = fastre.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bmay\s+(?:the\s+)?(?:\d|[a-z]+(?:st|nd|rd|th)\b|twenty|thirty)|"
     r"\d{1,2}/\d{1,2}"
+)
+# Set screens before those regex gates: each gate's words, any of which must be a whole word.
+_MONEY_WORDS = frozenset("dollar dollars buck bucks pound pounds quid euro euros cent cents usd".split())
+_DATE_WORDS = frozenset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
+    "october nov november dec december".split()
+)
+_STREET_WORDS = frozenset(
+    "street st road rd lane ln avenue ave drive dr court ct way boulevard blvd place pl terrace circle parkway "
+    "highway hwy square close crescent".split()
 )
 _STREET_GATE = fastre.compile(
     r"\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|blvd|place|pl|terrace|circle|"
@@ -306,6 +317,8 @@ def _card_last4(turn: Turn) -> list[Fact]:
 
 
 def _amounts(turn: Turn) -> list[Fact]:
+    if _MONEY_WORDS.isdisjoint(turn.alnum_runs) and not _CURRENCY.search(turn.lower):
+        return []
     if not _MONEY_GATE.search(turn.lower):
         return []
     text = _words_to_digits(turn.lower)
@@ -333,6 +346,8 @@ def _amounts(turn: Turn) -> list[Fact]:
 
 
 def _dates(turn: Turn) -> list[Fact]:
+    if _DATE_WORDS.isdisjoint(turn.alnum_runs) and "/" not in turn.lower:
+        return []
     if not _DATE_GATE.search(turn.lower):
         return []
     text = _words_to_digits(turn.lower)
@@ -422,6 +437,8 @@ _STREET = fastre.compile(
 
 
 def _addresses(turn: Turn) -> list[Fact]:
+    if _STREET_WORDS.isdisjoint(turn.alnum_runs):
+        return []
     if not (_STREET_GATE.search(turn.lower) and (digit_runs(turn.text) or _NUMBER_WORDS_PATTERN.search(turn.lower))):
         return []
     text = _words_to_digits(turn.lower)

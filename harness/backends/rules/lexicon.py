@@ -92,19 +92,23 @@ class Lexicon:
         numbered = prefixed.get("#")
         count = len(tokens)
         for i, token in enumerate(tokens):
-            for family in single.get(token, ()):
-                hits.setdefault(family, []).append(i)
-            for size in lengths.get(token, ()):
-                if i + size > count:
-                    break
-                for family in ngrams.get(tuple(tokens[i:i + size]), ()):
+            families = single.get(token)
+            if families:
+                for family in families:
                     hits.setdefault(family, []).append(i)
-            for bucket in (exact.get(token), prefixed.get(token[:2]),
-                           numbered if numbered and (token.isdigit() or token in NUMBER_WORDS) else None):
-                if bucket:
-                    for phrase in bucket:
-                        if self._matches_at(tokens, i, phrase):
-                            hits.setdefault(phrase.family, []).append(i)
+            sizes = lengths.get(token)
+            if sizes:
+                for size in sizes:
+                    if i + size > count:
+                        break
+                    for family in ngrams.get(tuple(tokens[i : i + size]), ()):
+                        hits.setdefault(family, []).append(i)
+            candidates = [*exact.get(token, ()), *prefixed.get(token[:2], ())]
+            if numbered and (token.isdigit() or token in NUMBER_WORDS):
+                candidates += numbered
+            for phrase in candidates:
+                if self._matches_at(tokens, i, phrase):
+                    hits.setdefault(phrase.family, []).append(i)
         return hits
 
     @staticmethod

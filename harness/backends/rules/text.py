@@ -11,6 +11,7 @@ from harness.conversations import ConversationRecord
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
 _SPACES = fastre.compile(r"\s+")
+_ALNUM = fastre.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
@@ -27,6 +28,12 @@ class Turn:
     @cached_property
     def lower(self) -> str:
         return normalise(self.text)
+
+    @cached_property
+    def alnum_runs(self) -> frozenset[str]:
+        """The maximal runs of letters and digits in `lower`. A pattern `\\bword\\b` can only match
+        where `word` is one of them, so a set test screens out turns before any regex runs."""
+        return frozenset(_ALNUM.findall(self.lower))
 
     @property
     def is_caller(self) -> bool:
