@@ -16,6 +16,8 @@ import re
 import re._constants as sre
 import re._parser as sre_parse
 
+from harness.needles import ScreenedPattern, needles_of
+
 _CATEGORIES = {
     sre.CATEGORY_DIGIT: r"\d",
     sre.CATEGORY_NOT_DIGIT: r"\D",
@@ -32,11 +34,12 @@ class _Unknown(Exception):
     """The first character of a match cannot be described by a character class."""
 
 
-def compile(pattern: str, flags: int = 0) -> re.Pattern:  # a drop-in for re.compile
+def compile(pattern: str, flags: int = 0) -> re.Pattern | ScreenedPattern:  # a drop-in for re.compile
+    """The pattern with its first-character look-ahead, behind its needles (`harness.needles`)."""
     screen = _screen(pattern, flags)
-    if screen is None:
-        return re.compile(pattern, flags)
-    return re.compile(f"(?={screen})(?:{pattern})", flags)
+    compiled = re.compile(pattern if screen is None else f"(?={screen})(?:{pattern})", flags)
+    needles = needles_of(pattern, flags)
+    return compiled if needles is None else ScreenedPattern(compiled, needles)
 
 
 def first_characters(pattern: re.Pattern) -> str | None:

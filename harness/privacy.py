@@ -43,6 +43,12 @@ _FIRST_CHARACTERS = "".join(sorted({word[0] for word in _NUMBER_WORDS_BY_LENGTH}
 _CANDIDATE = fastre.compile(rf"(?=[\d{_FIRST_CHARACTERS}]){_DIGITISH}(?:{_SEPARATOR}{_DIGITISH})*")
 
 
+# Where a run may start: a digit or a digit word, found by a plain choice of literals, which `re`
+# scans for in a tight loop (2x faster than searching for _CANDIDATE itself, which starts with a
+# look-behind). "o" and "oh" are left out: they are zero only inside a run, never its first digit.
+_HINT = re.compile("|".join([r"\d", *(word for word in _NUMBER_WORDS_BY_LENGTH if word not in ZERO_LETTERS)]))
+
+
 @lru_cache(maxsize=8192)  # several detectors read the same turn; the runs are computed once
 def digit_runs(text: str) -> tuple[DigitRun, ...]:
     """Every maximal run of digits in `text`, spoken ("four one one") or written ("4111")."""
@@ -50,8 +56,14 @@ def digit_runs(text: str) -> tuple[DigitRun, ...]:
     if len(lower) != len(text):  # a few non-ASCII letters change length: keep offsets exact
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     runs: list[DigitRun] = []
-    for candidate in _CANDIDATE.finditer(lower):
+    position = 0
+    while (hint := _HINT.search(lower, position)) is not None:
+        candidate = _CANDIDATE.match(lower, hint.start())
+        if candidate is None:  # "one" in "someone"
+            position = hint.start() + 1
+            continue
         runs.extend(_runs_in(list(_TOKEN.finditer(text, candidate.start(), candidate.end()))))
+        position = candidate.end()
     return tuple(runs)
 
 

@@ -21,6 +21,7 @@ from harness.backends.rules import (
     verification,
 )
 from harness.fixtures.load import load_corpus
+from harness.needles import ScreenedPattern
 
 _ALPHABET = string.ascii_letters + string.digits + "$£ -"
 
@@ -71,11 +72,11 @@ def _module_patterns():
     for module in (caller_signals, commitments, escalation, information, names, parties, regulatory, sentences,
                    sentiment, verification, privacy):
         for value in vars(module).values():
-            if isinstance(value, re.Pattern):
+            if isinstance(value, re.Pattern | ScreenedPattern):
                 yield value
             elif isinstance(value, tuple):
                 yield from (v for item in value for v in (item if isinstance(item, tuple) else (item,))
-                            if isinstance(v, re.Pattern))
+                            if isinstance(v, re.Pattern | ScreenedPattern))
 
 
 def _unscreened(compiled: re.Pattern) -> str:
@@ -105,4 +106,6 @@ def test_every_rules_pattern_finds_the_same_matches_on_the_corpus():
         plain = re.compile(original, compiled.flags)
         for text in texts:
             assert [m.span() for m in plain.finditer(text)] == [m.span() for m in compiled.finditer(text)], original
+            assert bool(plain.search(text)) == bool(compiled.search(text)), original
+            assert plain.sub("#", text) == compiled.sub("#", text), original
     assert screened > 50

@@ -53,11 +53,12 @@ class Lexicon:
     def __init__(self, families: Mapping[str, Iterable[str]]) -> None:
         self._single: dict[str, tuple[str, ...]] = {}  # one plain word -> its families: a dict lookup
         # Phrases of plain words, every spelling spelled out: a dict lookup of a token slice, tried
-        # only at tokens that start one and only at the lengths that start with that token.
+        # only where the first two tokens start one, and only at the lengths that start with them.
         self._ngrams: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._lengths: dict[str, tuple[int, ...]] = {}
+        self._lengths: dict[tuple[str, str], tuple[int, ...]] = {}
         self._exact: dict[str, list[_Phrase]] = {}  # phrases with a stem or number after the first word
-        self._prefixed: dict[str, list[_Phrase]] = {}  # first word is a stem or a number: by 2 letters
+        stemmed: list[tuple[str, _Phrase]] = []  # first word a stem: (stem, phrase)
+        numbered: list[_Phrase] = []  # first word a number
         for family, phrases in families.items():
             for text in phrases:
                 phrase = _Phrase(family, tuple(tuple(word.split("|")) for word in text.split()))
@@ -66,11 +67,17 @@ class Lexicon:
                     continue
                 for first in phrase.words[0]:
                     if first == "#":
-                        self._prefixed.setdefault("#", []).append(phrase)
+                        numbered.append(phrase)
                     elif first.endswith("*"):
-                        self._prefixed.setdefault(first[:2], []).append(phrase)
+                        stemmed.append((first[:-1], phrase))
                     else:
                         self._exact.setdefault(first, []).append(phrase)
+        self._numbered = tuple(numbered)
+        self._stemmed = tuple(stemmed)
+        self._stems = tuple(dict.fromkeys(stem for stem, _ in stemmed))  # str.startswith takes a tuple
+        self._starters = (
+            frozenset(self._single) | frozenset(pair[0] for pair in self._lengths) | frozenset(self._exact)
+        )
 
     def _add_plain(self, phrase: _Phrase) -> None:
         if len(phrase.words) == 1:
@@ -80,35 +87,43 @@ class Lexicon:
         size = len(phrase.words)
         for spelling in itertools.product(*phrase.words):
             self._ngrams[spelling] = (*self._ngrams.get(spelling, ()), phrase.family)
-            lengths = self._lengths.get(spelling[0], ())
+            lengths = self._lengths.get(spelling[:2], ())
             if size not in lengths:
-                self._lengths[spelling[0]] = tuple(sorted((*lengths, size)))
+                self._lengths[spelling[:2]] = tuple(sorted((*lengths, size)))
 
     def find(self, tokens: Sequence[str]) -> dict[str, list[int]]:
         """family -> token positions where one of its phrases starts."""
         hits: dict[str, list[int]] = {}
-        single, ngrams, lengths = self._single, self._ngrams, self._lengths
-        exact, prefixed = self._exact, self._prefixed
-        numbered = prefixed.get("#")
-        count = len(tokens)
-        for i, token in enumerate(tokens):
-            families = single.get(token)
-            if families:
-                for family in families:
+        single, ngrams, lengths, exact = self._single, self._ngrams, self._lengths, self._exact
+        starters = self._starters
+        if not starters.isdisjoint(tokens):  # most turns start no phrase of plain words at all
+            count = len(tokens)
+            for i, token in enumerate(tokens):
+                if token not in starters:
+                    continue
+                for family in single.get(token, ()):
                     hits.setdefault(family, []).append(i)
-            sizes = lengths.get(token)
-            if sizes:
-                for size in sizes:
+                for size in lengths.get(tuple(tokens[i : i + 2]), ()):
                     if i + size > count:
                         break
                     for family in ngrams.get(tuple(tokens[i : i + size]), ()):
                         hits.setdefault(family, []).append(i)
-            candidates = [*exact.get(token, ()), *prefixed.get(token[:2], ())]
-            if numbered and (token.isdigit() or token in NUMBER_WORDS):
-                candidates += numbered
-            for phrase in candidates:
-                if self._matches_at(tokens, i, phrase):
-                    hits.setdefault(phrase.family, []).append(i)
+                for phrase in exact.get(token, ()):
+                    if self._matches_at(tokens, i, phrase):
+                        hits.setdefault(phrase.family, []).append(i)
+        stemmed, stems, numbered = self._stemmed, self._stems, self._numbered
+        if stems or numbered:
+            for i, token in enumerate(tokens):
+                candidates = ()
+                if stems and token.startswith(stems):  # one C call screens every stem at once
+                    candidates = list(dict.fromkeys(phrase for stem, phrase in stemmed if token.startswith(stem)))
+                if numbered and (token.isdigit() or token in NUMBER_WORDS):
+                    candidates = [*candidates, *numbered]
+                for phrase in candidates:
+                    if self._matches_at(tokens, i, phrase):
+                        hits.setdefault(phrase.family, []).append(i)
+            for positions in hits.values():
+                positions.sort()
         return hits
 
     @staticmethod

@@ -178,7 +178,10 @@ def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
     intros = {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
     corrections = {m.end() for m in _SELF_CORRECTION.finditer(text)}
-    for i, (_word, start) in enumerate(tokens):
+    # Unasked, nothing before the first introduction can start a name (and no span exists yet).
+    first = 0 if asked else next((i for i, (_w, start) in enumerate(tokens) if start in intros), len(tokens))
+    for i in range(first, len(tokens)):
+        start = tokens[i][1]
         introduced = start in intros or (bool(spans) and start in corrections)
         leading = asked and _only_fillers_before(tokens, i)
         after_break = bool(spans) and i > 0 and tokens[i - 1][0] in ".,;"

@@ -10,6 +10,7 @@ reported is the caller's state at the handoff, informed by the whole trajectory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -365,7 +366,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     if sarcastic:
         cues.add("sarcasm")
         heat += 1.2
-    elif _may_be_negative(tokens) and "self apology" not in found:
+    elif _may_be_negative(tokens, text) and "self apology" not in found:
         compound = _vader().polarity_scores(text)["compound"]
         if compound < 0:
             heat += 1.6 * -compound
@@ -383,7 +384,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     if "asked for a human" in found:
         cues.add("asked for a human")
         heat += 0.6 + (0.6 if "urgent" in found else 0.0)
-    if _profane(lower):
+    if _profane(lower, tokens):
         cues.add("profanity")
         heat += 1.5
     shouted = [w for w in _CAPS_WORD.findall(text) if w.lower() not in _KNOWN_ACRONYMS]
@@ -488,19 +489,32 @@ def _label(final: SentimentLevel, peak: SentimentLevel, moods: list[TurnMood]) -
     return label
 
 
-def _may_be_negative(tokens: list[str]) -> bool:
-    """VADER's compound is negative only with a negative lexicon word, a negation ("not good") or
-    a negative emoticon; a turn with none of them cannot add heat, so VADER is not run on it."""
-    negative, negations = _negative_vocabulary()
-    return any(token in negative or token in negations for token in tokens)
+def _may_be_negative(tokens: list[str], text: str) -> bool:
+    """VADER's compound is negative only with a negative lexicon word, or a negation ("not good")
+    turning a positive one; a turn with neither cannot add heat, so VADER is not run on it.
+    (Emoji become words inside VADER: a turn with any non-ASCII character keeps the looser test.)"""
+    negative, positive, negations = _vader_vocabulary()
+    words = set(tokens)
+    if not negative.isdisjoint(words):
+        return True
+    if negations.isdisjoint(words):
+        return False
+    return not text.isascii() or not positive.isdisjoint(words)
 
 
 @cache
-def _negative_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+def _vader_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """VADER's negative words, its positive ones with the parts of hyphenated ones (our tokens
+    split "well-being" where VADER does not: the screen must not miss one), and its negations."""
     from vaderSentiment.vaderSentiment import NEGATE
 
-    negative = frozenset(word for word, valence in _vader().lexicon.items() if valence < 0)
-    return negative, frozenset(NEGATE) | {"n't", "never", "nothing", "nobody", "none", "nowhere"}
+    def with_parts(words):
+        return frozenset(words) | {part for word in words if "-" in word for part in word.split("-")}
+
+    lexicon = _vader().lexicon
+    negative = frozenset(word for word, valence in lexicon.items() if valence < 0)
+    positive = with_parts([word for word, valence in lexicon.items() if valence > 0])
+    return negative, positive, frozenset(NEGATE) | {"n't", "never", "nothing", "nobody", "none", "nowhere"}
 
 
 @cache
@@ -511,7 +525,7 @@ def _vader():
 
 
 @cache
-def _profanity_words() -> tuple[frozenset[str], tuple[str, ...]]:
+def _profanity_words() -> tuple[frozenset[str], re.Pattern]:
     """better-profanity's curated word list, matched by word lookup: the library's own matcher
     tries every spelling variant and costs ~90 ms a sentence, far too slow for a 400-turn call."""
     from importlib.resources import files
@@ -520,10 +534,11 @@ def _profanity_words() -> tuple[frozenset[str], tuple[str, ...]]:
         files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8").split("\n")
     )
     words = frozenset(e.strip().lower() for e in entries if e.strip() and " " not in e.strip())
-    phrases = tuple(e.strip().lower() for e in entries if " " in e.strip())
-    return words, phrases
+    phrases = [e.strip().lower() for e in entries if " " in e.strip()]
+    # any of the phrases anywhere in the text, as one scan (a choice of literals is fast in `re`)
+    return words, re.compile("|".join(map(re.escape, phrases)) or "(?!)")
 
 
-def _profane(lower: str) -> bool:
+def _profane(lower: str, tokens: list[str]) -> bool:
     words, phrases = _profanity_words()
-    return any(word in words for word in tokens_of(lower)) or any(p in lower for p in phrases)
+    return not words.isdisjoint(tokens) or phrases.search(lower) is not None

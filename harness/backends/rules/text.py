@@ -10,13 +10,12 @@ from harness.contract import ComplianceType, MarkerType, Role
 from harness.conversations import ConversationRecord
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
-_SPACES = fastre.compile(r"\s+")
 _ALNUM = fastre.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
     """Lower case, straight quotes, single spaces: what every rule pattern is written against."""
-    return _SPACES.sub(" ", text.translate(_QUOTES).lower()).strip()
+    return " ".join(text.translate(_QUOTES).lower().split())
 
 
 @dataclass(frozen=True)

@@ -302,7 +302,8 @@ def _is_pass(sentence: Sentence, asked_here: list[Sentence], attempted: bool) ->
 
 def _asks_for_verification(sentence: Sentence) -> bool:
     text = sentence.text
-    return _ANY_DETAIL.search(text) is not None and _REQUEST.search(text) is not None
+    # the request test first: it is the cheaper of the two, and most mentions are not requests
+    return _REQUEST.search(text) is not None and _ANY_DETAIL.search(text) is not None
 
 
 def _details_asked(text: str) -> list[str]:
