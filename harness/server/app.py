@@ -35,7 +35,7 @@ from harness.prompts import Prompt
 from harness.server.auth import Caller, TokenSnapshot, require_caller
 from harness.server.logs import install_access_log_masking, mask_path
 from harness.server.portal import add_portal
-from harness.store.conversations import ConversationStore
+from harness.store.conversations import ConversationStore, lookup_key
 
 log = logging.getLogger("harness.server")
 
@@ -85,6 +85,10 @@ def create_app(
         app.state.store = ConversationStore.open(store_path, read_only=True)
         try:
             app.state.tokens = TokenSnapshot.of(app.state.store)
+            # Which conversation is each line's newest, read once: like the tokens, it cannot change
+            # while the server holds the store (DuckDB keeps writers out), and it spares a join per
+            # request (see harness/store/conversations.py). The conversation itself is read each time.
+            app.state.newest_ids = app.state.store.newest_conversation_ids()
             app.state.backend = backend_factory()
             try:
                 yield
@@ -128,7 +132,8 @@ def create_app(
     ) -> Response:
         number = _normalised(phone_number)
         started = time.perf_counter()
-        conversation = request.app.state.store.newest_conversation(caller.org_id, number)
+        conversation_id = request.app.state.newest_ids.get(lookup_key(caller.org_id, number))
+        conversation = request.app.state.store.conversation(conversation_id) if conversation_id else None
         looked_up = time.perf_counter()
         if conversation is None:
             raise HTTPException(404, "Not Found")

@@ -100,7 +100,8 @@ def test_serve_refuses_a_missing_store_and_a_busy_port(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_answers_and_its_log_holds_no_token_number_or_transcript(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_and_its_log_holds_no_token_number_or_transcript(tmp_path, workers):
     store = tmp_path / "s.duckdb"
     run("store", "load", str(FIXTURE_DIR), "--store", str(store))
     record = json.loads(next(FIXTURE_DIR.glob("*.json")).read_text())["conversation"]
@@ -108,7 +109,7 @@ def test_serve_answers_and_its_log_holds_no_token_number_or_transcript(tmp_path)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")} | {"NO_PROXY": "*"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "harness", "serve", "--store", str(store), "--port", str(port)],
+        [sys.executable, "-m", "harness", "serve", "--store", str(store), "--port", str(port), "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
@@ -128,6 +129,40 @@ def test_serve_answers_and_its_log_holds_no_token_number_or_transcript(tmp_path)
     assert token not in log and token.split("_")[2] not in log
     assert record["user_id"][1:] not in log
     assert not any(message["content"][:40] in log for message in record["messages"] if len(message["content"]) > 20)
+
+
+def test_tokens_cannot_change_under_a_running_server_and_a_new_one_works_after_a_restart(tmp_path):
+    """The server reads tokens and the newest-conversation ids once; that is sound only because
+    no writer can open the store while a server holds it. A token created afterwards works once
+    the server starts again."""
+    from fastapi.testclient import TestClient
+
+    from harness.backends import create_backend
+    from harness.server.app import create_app
+    from tests.server.conftest import PROMPT
+
+    store = tmp_path / "s.duckdb"
+    run("store", "load", str(FIXTURE_DIR), "--store", str(store))
+    record = json.loads(next(FIXTURE_DIR.glob("*.json")).read_text())["conversation"]
+    create = [sys.executable, "-m", "harness", "tokens", "create", "--org", record["org_id"], "--scope", READ,
+              "--store", str(store)]
+    path = f"/core/agent-assist/{record['user_id'].replace('+', '%2B')}"
+
+    def serving():
+        return TestClient(create_app(store, lambda: create_backend("rules"), PROMPT))
+
+    with serving():
+        refused = subprocess.run(create, cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"error: {store}: in use by another process (a running `harness serve`?); stop it and try again\n"
+    )
+    created = subprocess.run(create, cwd=ROOT, capture_output=True, text=True, check=True)
+    token = created.stdout.strip()
+    with serving() as client:
+        assert client.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+        assert client.get(path, headers={"Authorization": f"Bearer {wrong}"}).status_code == 401
 
 
 def wait_until_listening(port: int, server: subprocess.Popen, timeout: float = 30) -> None:

@@ -7,9 +7,16 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from harness.store.conversations import ConversationStore, LocatedRecord, StoreError, parse_records, read_sources
+from harness.store.conversations import (
+    ConversationStore,
+    LocatedRecord,
+    StoreError,
+    lookup_key,
+    parse_records,
+    read_sources,
+)
 from tests.factories import conversation_dict
-from tests.server.world import FIXTURE_DIR, NUMBER, ORG_A, RECORDS
+from tests.server.world import FIXTURE_DIR, NUMBER, ORG_A, ORG_B, RECORDS, UK_NUMBER
 
 
 def jsonl(*records) -> str:
@@ -113,6 +120,21 @@ def test_the_lookup_table_agrees_with_order_by_created_at_desc_limit_1(tmp_path)
             ).fetchone()
             found = store.newest_conversation(org, number)
             assert (found.id if found else None) == (expected[0] if expected else None), (org, number)
+            # The server's path: the id from the snapshot of the lookup table, then the row by id.
+            snapshot_id = store.newest_conversation_ids().get(lookup_key(org, number))
+            assert snapshot_id == (expected[0] if expected else None), (org, number)
+            assert (store.conversation(snapshot_id) if snapshot_id else None) == found
+
+
+def test_the_id_snapshot_holds_every_line_and_nothing_else(store):
+    store.load([LocatedRecord(r.id, r) for r in RECORDS])
+    assert store.newest_conversation_ids() == {
+        lookup_key(ORG_A, NUMBER): "conv_a_newest",
+        lookup_key(ORG_B, NUMBER): "conv_b_newer",
+        lookup_key(ORG_B, UK_NUMBER): "conv_b_uk",
+    }
+    assert store.conversation("conv_a_old") == RECORDS[0]
+    assert store.conversation("no_such_id") is None
 
 
 def test_insert_rows_takes_generated_rows_and_keeps_the_lookup_current(store):
