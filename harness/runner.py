@@ -1,9 +1,10 @@
 """Running a suite: (fixture × repeat) jobs expanded up front, one concurrency limit, one writer.
 
-Workers take jobs from a queue (at most `concurrency` generations in flight), build and score
-each brief, and hand the rows to a single writer task that saves them in batches. Nothing is
-lost on Ctrl-C or a crash: finished rows are flushed before the run is marked `interrupted`,
-and `resume` runs exactly the jobs that have no stored generation.
+Workers take jobs from a queue (at most `concurrency` generations in flight) and build each
+brief; scoring happens beside them (in batches in a process pool for large runs), and the rows go
+to a single writer task that saves them in batches. Nothing is lost on Ctrl-C or a crash:
+finished rows are flushed before the run is marked `interrupted`, and `resume` runs exactly the
+jobs that have no stored generation.
 """
 
 from __future__ import annotations
@@ -127,6 +128,12 @@ def score_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[str,
     return json.dumps(rows, ensure_ascii=False)[1:-1], passed
 
 
+def finish_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[str, str]:
+    """A generations row without its call fields as JSON, and its score rows (as `score_json`
+    gives them): all the serialising a finished job needs, done where it is scored."""
+    return json.dumps(row, ensure_ascii=False), score_json(fixture, row, mask_transcript)[0]
+
+
 def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> ScoreContext:
     brief = generation.get("brief")
     return ScoreContext(
@@ -166,23 +173,41 @@ class _Finished:
 # Scoring costs a few milliseconds a brief: beyond this many jobs it goes to other processes, so
 # the event loop keeps requests flowing and a second core does the scoring.
 POOL_THRESHOLD = 32
+# A trip to a scoring process costs the event loop thread hand-offs and pipe writes whatever it
+# carries, so briefs go in batches; the wait bounds how long one sits in a batch that is not
+# filling (the last few of a run).
+SCORE_BATCH = 16
+SCORE_WAIT_SECONDS = 0.02
 
 
-def scoring_pool(jobs: int, workers: int | None = None) -> ProcessPoolExecutor | None:
-    """Processes for scoring: by default one core is left to the event loop and the writer."""
+def scoring_pool(jobs: int, workers: int | None = None,
+                 fixtures: Sequence[Fixture] = ()) -> ProcessPoolExecutor | None:
+    """Processes for scoring: by default one core is left to the event loop and the writer.
+    `fixtures` reach the processes as they fork (no pickling), so work can name one by index."""
     cores = os.cpu_count() or 1
     if jobs < POOL_THRESHOLD or cores < 2:
         return None
     count = workers if workers is not None else max(1, cores - 1)
     return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_ignore_interrupts)
+                               initializer=_start_scoring_process, initargs=(tuple(fixtures),))
 
 
-def _ignore_interrupts() -> None:
+# The fixtures of the run a scoring process serves; set in that process only, by its initializer.
+_POOL_FIXTURES: tuple[Fixture, ...] = ()
+
+
+def _start_scoring_process(fixtures: tuple[Fixture, ...]) -> None:
+    global _POOL_FIXTURES
+    _POOL_FIXTURES = fixtures
     # Ctrl-C in a terminal signals the whole process group; only the parent decides what an
     # interrupt means (flush, mark the run interrupted). A scorer process dying mid-job could
     # leave the parent waiting on a result that never comes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _finish_batch(items: list[tuple[int, dict]], mask_transcript: bool) -> list[tuple[str, str]]:
+    """In a scoring process: `finish_json` of each (fixture index, row)."""
+    return [finish_json(_POOL_FIXTURES[index], row, mask_transcript) for index, row in items]
 
 
 async def run_jobs(
@@ -202,8 +227,7 @@ async def run_jobs(
     results: asyncio.Queue[_Finished | None] = asyncio.Queue()
     assembly = AssemblyOptions(mask_transcript=options.mask_transcript)
     job_cache = _JobCache.for_backend(backend, options.mask_transcript)
-    pool = scoring_pool(len(jobs))
-    loop = asyncio.get_running_loop()
+    scoring = _Scoring(jobs, options.mask_transcript, job_cache, results)
 
     async def worker() -> None:
         while True:
@@ -217,16 +241,8 @@ async def run_jobs(
                 await results.put(replay)
                 continue
             result = await _generate(job, backend, prompt, options.settings, assembly)
-            row = generation_row(job, result)
-            if pool is None:
-                scores, _ = score_json(job.fixture, row, options.mask_transcript)
-            else:
-                scores, _ = await loop.run_in_executor(pool, score_json, job.fixture, row, options.mask_transcript)
-            call = {name: row.pop(name) for name in _CALL_FIELDS}
-            finished = _Finished(json.dumps(row, ensure_ascii=False), call, scores, row["error_category"] is not None)
-            if job_cache and is_model_answer(result.generation):
-                job_cache.put(key, finished)
-            await results.put(finished)
+            # The next request goes out now: briefs are scored beside the requests, not before them.
+            scoring.add(job, key, result)
 
     writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress))
     workers = [asyncio.create_task(worker()) for _ in range(max(1, min(options.concurrency, len(jobs) or 1)))]
@@ -236,12 +252,87 @@ async def run_jobs(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-        await results.put(None)
-        # The writer must finish even when this coroutine is being cancelled: shield it.
-        await asyncio.shield(writer)
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            # Briefs generated before a Ctrl-C are scored and stored too; shielded like the writer.
+            await asyncio.shield(scoring.drain())
+        finally:
+            await results.put(None)
+            # The writer must finish even when this coroutine is being cancelled: shield it.
+            await asyncio.shield(writer)
+            scoring.close()
     return progress
+
+
+class _Scoring:
+    """Scores generated briefs and hands them to the writer and the job cache. Small runs score
+    in the event loop; large ones send batches to a process pool and do not wait for them."""
+
+    def __init__(self, jobs: Sequence[Job], mask_transcript: bool, job_cache: _JobCache | None,
+                 results: asyncio.Queue) -> None:
+        self.mask_transcript, self.job_cache, self.results = mask_transcript, job_cache, results
+        self._index: dict[int, int] = {}  # id(fixture) -> its place in the pool's fixtures
+        fixtures: list[Fixture] = []
+        for job in jobs:
+            if id(job.fixture) not in self._index:
+                self._index[id(job.fixture)] = len(fixtures)
+                fixtures.append(job.fixture)
+        self.pool = scoring_pool(len(jobs), fixtures=fixtures)
+        self._batch: list[tuple[Job, str | None, Generation, dict, dict]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._trips: set[asyncio.Future] = set()
+
+    def add(self, job: Job, key: str | None, result: BriefResult) -> None:
+        row = generation_row(job, result)
+        call = {name: row.pop(name) for name in _CALL_FIELDS}
+        if self.pool is None:
+            answer_json, scores_json = finish_json(job.fixture, row, self.mask_transcript)
+            self._finish([(key, result.generation, call, answer_json, scores_json)])
+            return
+        self._batch.append((job, key, result.generation, call, row))
+        if len(self._batch) >= SCORE_BATCH:
+            self._send()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(SCORE_WAIT_SECONDS, self._send)
+
+    async def drain(self) -> None:
+        """Returns once every brief added so far is scored and handed on."""
+        self._send()
+        while self._trips:
+            await asyncio.gather(*self._trips)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _send(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        items = [(self._index[id(job.fixture)], row) for job, _, _, _, row in batch]
+        scored = asyncio.get_running_loop().run_in_executor(self.pool, _finish_batch, items, self.mask_transcript)
+        trip = asyncio.ensure_future(self._receive(batch, scored))
+        self._trips.add(trip)
+        trip.add_done_callback(self._trips.discard)
+
+    async def _receive(self, batch: list, scored: asyncio.Future) -> None:
+        done = zip(batch, await scored, strict=True)
+        self._finish([(key, generation, call, answer_json, scores_json)
+                      for (_, key, generation, call, _), (answer_json, scores_json) in done])
+
+    def _finish(self, finished_jobs: list[tuple[str | None, Generation, dict, str, str]]) -> None:
+        cached = []
+        for key, generation, call, answer_json, scores_json in finished_jobs:
+            finished = _Finished(answer_json, call, scores_json, generation.error is not None)
+            if self.job_cache and is_model_answer(generation):
+                cached.append((key, finished))
+            self.results.put_nowait(finished)
+        if cached:
+            self.job_cache.put_many(cached)
 
 
 class _JobCache:
@@ -280,9 +371,9 @@ class _JobCache:
         failed, answer_json, scores_json = text.split("\n", 2)
         return _Finished(answer_json, _REPLAYED, scores_json, failed == "1")
 
-    def put(self, key: str, finished: _Finished) -> None:
+    def put_many(self, entries: list[tuple[str, _Finished]]) -> None:
         # json.dumps escapes newlines inside strings, so newlines separate the parts
-        self.cache.put_job(key, f"{int(finished.failed)}\n{finished.answer_json}\n{finished.scores_json}")
+        self.cache.put_jobs([(key, f"{int(f.failed)}\n{f.answer_json}\n{f.scores_json}") for key, f in entries])
 
 
 async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings,

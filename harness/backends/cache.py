@@ -29,6 +29,7 @@ from harness.brief import Draft
 from harness.conversations import ConversationRecord
 
 DEFAULT_CACHE_PATH = Path("reports/cache.sqlite")
+MAX_REMEMBERED_DIGESTS = 4096
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, generation TEXT NOT NULL)",
     # Whole job results (a generation and its scores, as stored rows) for the runner: a re-run
@@ -89,9 +90,16 @@ class ResponseCache:
             row = self._db.execute("SELECT rows FROM job_results WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 
-    def put_job(self, key: str, rows: str) -> None:
+    def put_jobs(self, entries: list[tuple[str, str]]) -> None:
+        """(key, rows) pairs in one transaction: a commit per entry cost more than the entry."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, ?)", (key, rows))
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, ?)", entries)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -106,9 +114,12 @@ class CachedBackend:
         self.name = inner.name
         self.cache = cache
         self.identity = identity if identity is not None else backend_identity(inner)
+        # A run asks for each conversation once per repeat; hashing it once is enough. Keyed by
+        # identity (records are not hashable), holding the record so its id is not reused.
+        self._digests: dict[int, tuple[ConversationRecord, str]] = {}
 
     async def generate(self, request: GenerationRequest) -> Generation:
-        key = cache_key(self.name, self.identity, request)
+        key = cache_key(self.name, self.identity, request, self._conversation_digest(request.conversation))
         stored = self.cache.get(key)
         if stored is not None:
             return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
@@ -119,6 +130,16 @@ class CachedBackend:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+    def _conversation_digest(self, conversation: ConversationRecord) -> str:
+        known = self._digests.get(id(conversation))
+        if known is not None and known[0] is conversation:
+            return known[1]
+        if len(self._digests) >= MAX_REMEMBERED_DIGESTS:  # a long-lived backend sees new records forever
+            self._digests.clear()
+        digest = conversation_hash(conversation)
+        self._digests[id(conversation)] = (conversation, digest)
+        return digest
 
 
 # What the model itself answered: a replay gives the same sample. Transient failures, client
@@ -147,8 +168,12 @@ def backend_identity(backend: Backend) -> dict:
 
 
 def _generation_to_json(generation: Generation) -> str:
-    data = dataclasses.asdict(generation)
+    # Field by field, not dataclasses.asdict: asdict deep-copies the pydantic draft only for the
+    # copy to be thrown away, which cost more than the rest of a cache write.
+    data = {f.name: getattr(generation, f.name) for f in dataclasses.fields(generation)}
     data["draft"] = generation.draft.model_dump(mode="json") if generation.draft else None
+    data["error"] = dataclasses.asdict(generation.error) if generation.error else None
+    data["usage"] = dataclasses.asdict(generation.usage) if generation.usage else None
     return json.dumps(data, ensure_ascii=False)
 
 

@@ -67,7 +67,8 @@ class _LoopbackServer(ThreadingHTTPServer):
 
 class ScriptedServer:
     def __init__(self) -> None:
-        self.requests: list[dict] = []
+        self.connections = 0  # TCP connections accepted: keep-alive reuse shows as few of them
+        self._bodies: list[bytes] = []
         self._replies: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._http = _LoopbackServer(("127.0.0.1", 0), _handler_for(self))
@@ -75,6 +76,14 @@ class ScriptedServer:
         self._http.daemon_threads = True
         # A short poll interval makes `stop` quick: shutdown waits for the serving loop to notice.
         self._thread = threading.Thread(target=self._http.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def requests(self) -> list[dict]:
+        """The request bodies so far, oldest first. Parsed when asked for, not while serving: the
+        benchmark's server should spend its CPU on answering, as a real one would."""
+        with self._lock:
+            bodies = list(self._bodies)
+        return [json.loads(body) for body in bodies]
 
     @property
     def base_url(self) -> str:
@@ -93,9 +102,13 @@ class ScriptedServer:
         self._http.shutdown()
         self._http.server_close()
 
-    def _next_reply(self, request_body: dict) -> Reply:
+    def _connected(self) -> None:
         with self._lock:
-            self.requests.append(request_body)
+            self.connections += 1
+
+    def _next_reply(self, request_body: bytes) -> Reply:
+        with self._lock:
+            self._bodies.append(request_body)
             if not self._replies:
                 return Reply(599, {"error": {"message": "no scripted reply left"}})
             return self._replies.popleft()
@@ -107,13 +120,17 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         # connection set-up instead of the client.
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            server._connected()
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             payload = self.rfile.read(length)
             if self.path != CHAT_PATH:
                 self._send(Reply(404, {"error": {"message": f"no route {self.path}"}}))
                 return
-            reply = server._next_reply(json.loads(payload))
+            reply = server._next_reply(payload)
             time.sleep(reply.delay_seconds)
             self._send(reply)
 

@@ -2,7 +2,14 @@
 
 import asyncio
 
-from harness.backends.base import ErrorCategory, Generation, GenerationError, GenerationRequest, ModelSettings
+from harness.backends.base import (
+    ErrorCategory,
+    Generation,
+    GenerationError,
+    GenerationRequest,
+    ModelSettings,
+    Usage,
+)
 from harness.backends.cache import CachedBackend, ResponseCache, cache_key
 from harness.brief import Draft
 from harness.conversations import ConversationRecord
@@ -85,3 +92,35 @@ def test_transient_errors_are_retried_and_model_failures_are_kept(tmp_path):
     replay = run(cached, request(repeat=1))
     assert replay.cache_hit and replay.error.category is ErrorCategory.INVALID_JSON and replay.raw_output == "{oops"
     assert inner.calls == 3
+
+
+def test_a_stored_generation_comes_back_field_for_field(tmp_path):
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    truncated = Generation(draft=None, raw_output='{"caller', error=GenerationError(ErrorCategory.TRUNCATED, "cut"),
+                           usage=Usage(1200, 900), cost_usd=0.002, latency_seconds=3.5, attempts=2, model="m1")
+    good = Generation(draft=Draft.model_validate(draft_dict()), raw_output="{}", usage=Usage(10, 5), model="m1")
+    cache.put("truncated", truncated)
+    cache.put("good", good)
+    assert (cache.get("truncated"), cache.get("good"), cache.get("missing")) == (truncated, good, None)
+
+
+def test_job_results_are_written_in_one_batch_and_read_by_a_new_process(tmp_path):
+    ResponseCache(tmp_path / "c.sqlite").put_jobs([("a", "0\n{}\n"), ("b", "1\n{}\n{}"), ("a", "0\n{} \n")])
+    again = ResponseCache(tmp_path / "c.sqlite")
+    assert (again.get_job("a"), again.get_job("b"), again.get_job("c")) == ("0\n{} \n", "1\n{}\n{}", None)
+
+
+def test_the_remembered_conversation_hash_gives_the_documented_key(tmp_path):
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    inner = CountingBackend([GOOD, BAD_JSON])
+    cached = CachedBackend(inner, cache)
+    changed = conversation_dict()
+    changed["messages"][0]["content"] += " (and another thing)"  # a different call, equal in all else
+    first = request()
+    other = GenerationRequest(ConversationRecord.model_validate(changed), first.prompt, first.settings)
+    assert not run(cached, first).cache_hit
+    assert not run(cached, other).cache_hit
+    assert run(cached, first).cache_hit and run(cached, request()).cache_hit  # a fresh but equal record hits too
+    assert inner.calls == 2
+    assert cache.get(cache_key("counting", {"model": "m1", "base_url": inner.base_url}, first)).draft == GOOD.draft
+    assert cache.get(cache_key("counting", {"model": "m1", "base_url": inner.base_url}, other)).raw_output == "{oops"

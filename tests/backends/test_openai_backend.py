@@ -278,6 +278,34 @@ def test_a_200_that_is_not_a_chat_completion_is_a_server_error_and_retried(serve
     assert generation.attempts == 2
 
 
+def test_json_that_is_not_a_completion_object_is_a_server_error(server):
+    generation = generate(server, Reply(200, "[1, 2]"), Reply(200, '{"choices": [1], "usage": "many"}'),
+                          max_retries=1)
+    assert generation.error.category is ErrorCategory.EMPTY  # the second: choices, but no message in them
+    assert (generation.attempts, generation.usage) == (2, None)
+
+    generation = generate(server, Reply(200, "[1, 2]"), max_retries=0)
+    assert generation.error.category is ErrorCategory.SERVER_ERROR
+    assert generation.error.message == f"HTTP 200 from {server.base_url} is not a chat completion: [1, 2]"
+
+
+def test_one_client_keeps_its_connections_alive_across_requests(server):
+    server.script(*[ok() for _ in range(24)])
+    backend = OpenAIBackend(model="gpt-4o-mini", base_url=server.base_url)
+    request = GenerationRequest(CONVERSATION, PROMPT)
+
+    async def three_rounds_of_eight():
+        try:
+            return [g for _ in range(3) for g in await asyncio.gather(*[backend.generate(request) for _ in range(8)])]
+        finally:
+            await backend.aclose()
+
+    generations = asyncio.run(three_rounds_of_eight())
+    assert [g.ok for g in generations] == [True] * 24
+    assert len(server.requests) == 24
+    assert server.connections <= 8
+
+
 def test_rate_limit_that_never_clears_is_recorded_as_rate_limit(server):
     generation = generate(server, *[Reply(429, error_body("quota"))] * 2, max_retries=1)
 

@@ -1,0 +1,123 @@
+"""`run_jobs` in-process: large runs score in a process pool, off the requests' path, and store
+exactly what a small run scoring in the event loop stores; the job cache replays them; a
+cancelled run still stores every brief it generated."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+import harness.runner as runner
+from harness.backends import create_backend
+from harness.backends.cache import CachedBackend, ResponseCache
+from harness.fixtures.load import load_corpus
+from harness.prompts import find_prompt
+from harness.runner import Job, RunOptions, run_jobs
+from harness.store.results import ResultsStore
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = load_corpus([ROOT / "fixtures" / "conversations"]).fixtures[:8]
+PROMPT = find_prompt("handoff-brief", ROOT / "prompts")
+# 8 fixtures x 5 repeats: above POOL_THRESHOLD, and more than one scoring batch
+JOBS = [Job(fixture, repeat) for fixture in FIXTURES for repeat in range(5)]
+# The run and what describes the call rather than the answer differ between any two runs.
+CALL_COLUMNS = ("run_id", "created_at", "latency_seconds", "cache_hit", "cost_usd")
+
+
+@pytest.fixture
+def pools(monkeypatch) -> list:
+    """The scoring pools the runner makes (a one-core machine would get none)."""
+    made = []
+    original = runner.scoring_pool
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+
+    def recording(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(runner, "scoring_pool", recording)
+    return made
+
+
+def run(store: ResultsStore, run_id: str, backend, jobs=JOBS, concurrency: int = 8) -> runner.RunProgress:
+    return asyncio.run(run_jobs(run_id, jobs, backend, PROMPT, store, RunOptions(concurrency=concurrency)))
+
+
+def stored(store: ResultsStore, run_id: str) -> tuple[list[dict], list[tuple]]:
+    generations = [{k: v for k, v in row.items() if k not in CALL_COLUMNS} for row in store.generations(run_id)]
+    scores = store.db.execute("SELECT fixture_id, repeat, scorer, version, metric, value, reason FROM scores "
+                              "WHERE run_id = ? ORDER BY ALL", [run_id]).fetchall()
+    return generations, scores
+
+
+def test_pool_scoring_stores_what_event_loop_scoring_stores(tmp_path, pools, monkeypatch):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    progress = run(store, "pooled", create_backend("rules"))
+    assert [pool is not None for pool in pools] == [True]
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", len(JOBS) + 1)
+    run(store, "inline", create_backend("rules"))
+    assert pools[1] is None
+
+    (generations, scores), (inline_generations, inline_scores) = stored(store, "pooled"), stored(store, "inline")
+    assert (progress.done, progress.failed, progress.cache_hits) == (40, 0, 0)
+    assert len(generations) == 40 and len(scores) > 40 * 10
+    assert {(g["fixture_id"], g["repeat"]) for g in generations} == {(j.fixture.id, j.repeat) for j in JOBS}
+    assert (generations, scores) == (inline_generations, inline_scores)
+
+
+def test_pool_scored_jobs_are_replayed_from_the_job_cache(tmp_path, pools):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    backend = CachedBackend(create_backend("rules"), ResponseCache(tmp_path / "cache.sqlite"))
+    first = run(store, "first", backend)
+    second = run(store, "second", backend)
+
+    assert pools[0] is not None
+    assert (first.cache_hits, second.cache_hits, second.done) == (0, 40, 40)
+    assert stored(store, "second") == stored(store, "first")
+    assert {row["cache_hit"] for row in store.generations("second")} == {True}
+
+
+class StallingBackend:
+    """The rules backend for `answers` calls, then never answering (a model server gone quiet)."""
+
+    name = "stalling"
+
+    def __init__(self, answers: int) -> None:
+        self.inner = create_backend("rules")
+        self.left = answers
+        self.generated = 0
+
+    async def generate(self, request):
+        if self.left == 0:
+            await asyncio.Event().wait()
+        self.left -= 1
+        generation = await self.inner.generate(request)
+        self.generated += 1
+        return generation
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_a_cancelled_run_scores_and_stores_every_brief_it_generated(tmp_path, pools, monkeypatch):
+    # No batch is sent on a timer, so only the cancelled run's own drain can send the 11 briefs.
+    monkeypatch.setattr(runner, "SCORE_WAIT_SECONDS", 600)
+    store = ResultsStore(tmp_path / "r.duckdb")
+    backend = StallingBackend(answers=11)
+
+    async def interrupted() -> None:
+        task = asyncio.create_task(run_jobs("cut", JOBS, backend, PROMPT, store, RunOptions(concurrency=4)))
+        while backend.generated < 11:
+            await asyncio.sleep(0.005)
+        task.cancel()  # what Ctrl-C does to `asyncio.run`'s task
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(interrupted())
+    generations, scores = stored(store, "cut")
+    assert pools[0] is not None
+    assert len(generations) == 11
+    assert {(fixture_id, repeat) for fixture_id, repeat, *_ in scores} == {
+        (g["fixture_id"], g["repeat"]) for g in generations}
