@@ -175,10 +175,11 @@ def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
         return []  # no question and no introduction: nothing here can start a name
     spans: list[str] = []
     first_names: list[str] = []  # spans introduced as "first name X"
-    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
     intros = {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
+    # Unasked, nothing before the first introduction can start a name (and no span exists yet):
+    # the tokens before it are not even read.
+    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text, 0 if asked else min(intros))]
     corrections = {m.end() for m in _SELF_CORRECTION.finditer(text)}
-    # Unasked, nothing before the first introduction can start a name (and no span exists yet).
     first = 0 if asked else next((i for i, (_w, start) in enumerate(tokens) if start in intros), len(tokens))
     for i in range(first, len(tokens)):
         start = tokens[i][1]

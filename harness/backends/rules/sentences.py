@@ -62,9 +62,13 @@ def words(text: str) -> frozenset[str]:
     also as its stem ("husband's", "husband").
     """
     tokens = _WORD.findall(text)
-    extra = [part for token in tokens if "-" in token for part in token.split("-")]
-    extra += [token.split("'", 1)[0] for token in tokens if "'" in token]
-    return frozenset(tokens).union(extra)
+    found = frozenset(tokens)
+    # most sentences have neither a hyphen nor an apostrophe: one substring test skips each loop
+    if "-" in text:
+        found = found.union(part for token in tokens if "-" in token for part in token.split("-"))
+    if "'" in text:
+        found = found.union(token.split("'", 1)[0] for token in tokens if "'" in token)
+    return found
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
