@@ -1,6 +1,7 @@
 """Running a suite: (fixture × repeat) jobs expanded up front, one concurrency limit, one writer.
 
-Workers take jobs from a queue (at most `concurrency` generations in flight) and build each
+Jobs whose whole result the job cache holds are replayed first, straight to the writer. Workers
+take the other jobs from a queue (at most `concurrency` generations in flight) and build each
 brief; scoring happens beside them (in batches in a process pool for large runs), and the rows go
 to a single writer task that saves them in batches. Nothing is lost on Ctrl-C or a crash:
 finished rows are flushed before the run is marked `interrupted`, and `resume` runs exactly the
@@ -31,7 +32,7 @@ from harness.backends.base import (
     GenerationRequest,
     ModelSettings,
 )
-from harness.backends.cache import CachedBackend, ResponseCache, cache_key, conversation_hash, is_model_answer
+from harness.backends.cache import MAX_REMEMBERED_DIGESTS, CachedBackend, cache_key, is_model_answer
 from harness.brief import AssemblyOptions, BriefResult, build_brief
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
@@ -67,9 +68,22 @@ class RunOptions:
     settings: ModelSettings = field(default_factory=ModelSettings)
 
 
+_FIXTURE_HASHES: dict[int, tuple[Fixture, str]] = {}
+
+
 def fixture_hash(fixture: Fixture) -> str:
+    # A run hashes each fixture several times (its fixture set, its stored fixtures, every job's
+    # cache key) and a process may run the same fixtures again; fixtures are frozen, so the hash
+    # is remembered by identity, holding the fixture so its id is not reused.
+    known = _FIXTURE_HASHES.get(id(fixture))
+    if known is not None and known[0] is fixture:
+        return known[1]
+    if len(_FIXTURE_HASHES) >= MAX_REMEMBERED_DIGESTS:
+        _FIXTURE_HASHES.clear()
     canonical = json.dumps(fixture.model_dump(mode="json", exclude_unset=True), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    _FIXTURE_HASHES[id(fixture)] = (fixture, digest)
+    return digest
 
 
 def fixture_set_hash(fixtures: Sequence[Fixture]) -> str:
@@ -119,19 +133,19 @@ def score_rows(fixture: Fixture, repeat: int, context: ScoreContext) -> list[dic
     ]
 
 
-def score_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[str, bool]:
+def score_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[bytes, bool]:
     """Score one generation row: its score rows as the inside of a JSON array (objects joined by
-    commas, one C-level dump instead of one per row), and whether it passed. Module level so a
-    process pool can run it."""
+    commas, one C-level dump instead of one per row) in UTF-8, the form the store and the job
+    cache take, and whether it passed. Module level so a process pool can run it."""
     rows = score_rows(fixture, row["repeat"], context_for(fixture, row, mask_transcript))
     passed = any(r["metric"] == "pass" and r["value"] == 1.0 for r in rows)
-    return json.dumps(rows, ensure_ascii=False)[1:-1], passed
+    return json.dumps(rows, ensure_ascii=False)[1:-1].encode(), passed
 
 
-def finish_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[str, str]:
-    """A generations row without its call fields as JSON, and its score rows (as `score_json`
-    gives them): all the serialising a finished job needs, done where it is scored."""
-    return json.dumps(row, ensure_ascii=False), score_json(fixture, row, mask_transcript)[0]
+def finish_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[bytes, bytes]:
+    """A generations row without its call fields as UTF-8 JSON, and its score rows (as
+    `score_json` gives them): all the serialising a finished job needs, done where it is scored."""
+    return json.dumps(row, ensure_ascii=False).encode(), score_json(fixture, row, mask_transcript)[0]
 
 
 def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> ScoreContext:
@@ -151,19 +165,21 @@ def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> Sc
 # replayed answer gets its own values appended to the stored JSON, no parsing needed.
 _CALL_FIELDS = ("cache_hit", "latency_seconds", "cost_usd")
 _REPLAYED = {"cache_hit": True, "latency_seconds": 0.0, "cost_usd": 0.0}
+_REPLAYED_JSON = (", " + json.dumps(_REPLAYED)[1:]).encode()  # the same for every replay: made once
 JOB_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class _Finished:
-    answer_json: str  # the generations row without its call fields
+    answer_json: bytes  # the generations row without its call fields, UTF-8 JSON
     call: dict  # cache_hit, latency_seconds, cost_usd
-    scores_json: str  # score rows, comma-joined JSON objects
+    scores_json: bytes  # score rows, comma-joined UTF-8 JSON objects
     failed: bool
 
     @property
-    def generation_json(self) -> str:
-        return self.answer_json[:-1] + ", " + json.dumps(self.call)[1:]
+    def generation_json(self) -> bytes:
+        call = _REPLAYED_JSON if self.call is _REPLAYED else (", " + json.dumps(self.call)[1:]).encode()
+        return self.answer_json[:-1] + call
 
     @property
     def cache_hit(self) -> bool:
@@ -205,7 +221,7 @@ def _start_scoring_process(fixtures: tuple[Fixture, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _finish_batch(items: list[tuple[int, dict]], mask_transcript: bool) -> list[tuple[str, str]]:
+def _finish_batch(items: list[tuple[int, dict]], mask_transcript: bool) -> list[tuple[bytes, bytes]]:
     """In a scoring process: `finish_json` of each (fixture index, row)."""
     return [finish_json(_POOL_FIXTURES[index], row, mask_transcript) for index, row in items]
 
@@ -221,32 +237,34 @@ async def run_jobs(
 ) -> RunProgress:
     """Generate, score and store every job. Cancellation (Ctrl-C) flushes what finished first."""
     progress = RunProgress(total=len(jobs))
-    pending: asyncio.Queue[Job] = asyncio.Queue()
-    for job in jobs:
-        pending.put_nowait(job)
     results: asyncio.Queue[_Finished | None] = asyncio.Queue()
     assembly = AssemblyOptions(mask_transcript=options.mask_transcript)
     job_cache = _JobCache.for_backend(backend, options.mask_transcript)
-    scoring = _Scoring(jobs, options.mask_transcript, job_cache, results)
+    pending: asyncio.Queue[tuple[Job, str | None]] = asyncio.Queue()
+    scoring: _Scoring | None = None
 
     async def worker() -> None:
         while True:
             try:
-                job = pending.get_nowait()
+                job, key = pending.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            key = job_cache.key(job, prompt, options.settings) if job_cache else None
-            replay = job_cache.get(key) if job_cache else None
-            if replay is not None:
-                await results.put(replay)
-                continue
             result = await _generate(job, backend, prompt, options.settings, assembly)
             # The next request goes out now: briefs are scored beside the requests, not before them.
             scoring.add(job, key, result)
 
     writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress))
-    workers = [asyncio.create_task(worker()) for _ in range(max(1, min(options.concurrency, len(jobs) or 1)))]
+    workers: list[asyncio.Task] = []
     try:
+        if job_cache is None:
+            misses = [(job, None) for job in jobs]
+        else:
+            misses = await _replay(jobs, job_cache.keys(jobs, prompt, options.settings), job_cache, results)
+        # Only misses are generated and scored: a run that is all replays starts no scoring processes.
+        scoring = _Scoring([job for job, _ in misses], options.mask_transcript, job_cache, results)
+        for miss in misses:
+            pending.put_nowait(miss)
+        workers = [asyncio.create_task(worker()) for _ in range(min(max(1, options.concurrency), len(misses)))]
         await asyncio.gather(*workers)
     finally:
         for task in workers:
@@ -254,13 +272,32 @@ async def run_jobs(
         await asyncio.gather(*workers, return_exceptions=True)
         try:
             # Briefs generated before a Ctrl-C are scored and stored too; shielded like the writer.
-            await asyncio.shield(scoring.drain())
+            if scoring is not None:
+                await asyncio.shield(scoring.drain())
         finally:
             await results.put(None)
             # The writer must finish even when this coroutine is being cancelled: shield it.
             await asyncio.shield(writer)
-            scoring.close()
+            if scoring is not None:
+                scoring.close()
     return progress
+
+
+async def _replay(jobs: Sequence[Job], keys: list[str], job_cache: _JobCache,
+                  results: asyncio.Queue) -> list[tuple[Job, str]]:
+    """Hand the writer every job the job cache holds, reading it one query per WRITE_BATCH jobs
+    (a query per job cost more than its entry); return the other jobs with their keys."""
+    misses = []
+    for start in range(0, len(jobs), WRITE_BATCH):
+        chunk = keys[start:start + WRITE_BATCH]
+        found = job_cache.get_many(chunk)
+        for job, key in zip(jobs[start:start + WRITE_BATCH], chunk, strict=True):
+            if key in found:
+                results.put_nowait(found[key])
+            else:
+                misses.append((job, key))
+        await asyncio.sleep(0)  # the writer takes this chunk before the next is read
+    return misses
 
 
 class _Scoring:
@@ -324,7 +361,7 @@ class _Scoring:
         self._finish([(key, generation, call, answer_json, scores_json)
                       for (_, key, generation, call, _), (answer_json, scores_json) in done])
 
-    def _finish(self, finished_jobs: list[tuple[str | None, Generation, dict, str, str]]) -> None:
+    def _finish(self, finished_jobs: list[tuple[str | None, Generation, dict, bytes, bytes]]) -> None:
         cached = []
         for key, generation, call, answer_json, scores_json in finished_jobs:
             finished = _Finished(answer_json, call, scores_json, generation.error is not None)
@@ -340,40 +377,40 @@ class _JobCache:
     identity, settings, prompt, conversation, repeat), the fixture's gold, the scorer versions
     and the transcript setting. Only for backends that cache responses (model backends)."""
 
-    def __init__(self, cache: ResponseCache, name: str, identity: dict, mask_transcript: bool) -> None:
-        self.cache, self.name, self.identity = cache, name, identity
+    def __init__(self, backend: CachedBackend, mask_transcript: bool) -> None:
+        self.backend, self.cache = backend, backend.cache
         # JOB_FORMAT changes whenever the stored text changes shape, so old entries are misses
         self.context = json.dumps([JOB_FORMAT, scorer_versions(), mask_transcript], sort_keys=True)
-        self._fixture_digests: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def for_backend(cls, backend: Backend, mask_transcript: bool) -> _JobCache | None:
         if not isinstance(backend, CachedBackend):
             return None
-        return cls(backend.cache, backend.name, backend.identity, mask_transcript)
+        return cls(backend, mask_transcript)
+
+    def keys(self, jobs: Sequence[Job], prompt: Prompt, settings: ModelSettings) -> list[str]:
+        return [self.key(job, prompt, settings) for job in jobs]
 
     def key(self, job: Job, prompt: Prompt, settings: ModelSettings) -> str:
+        # Both digests are remembered per object, by the backend and by fixture_hash: every
+        # repeat of a fixture, and every run of it in this process, serialises it once.
         request = GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat)
-        conversation_digest, gold_digest = self._digests(job.fixture)
-        parts = [cache_key(self.name, self.identity, request, conversation_digest), gold_digest, self.context]
+        conversation_digest = self.backend.conversation_digest(job.fixture.conversation)
+        parts = [cache_key(self.backend.name, self.backend.identity, request, conversation_digest),
+                 fixture_hash(job.fixture), self.context]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
-    def _digests(self, fixture: Fixture) -> tuple[str, str]:
-        # Every repeat of a fixture has the same two hashes; serialising the fixture once is enough.
-        if fixture.id not in self._fixture_digests:
-            self._fixture_digests[fixture.id] = (conversation_hash(fixture.conversation), fixture_hash(fixture))
-        return self._fixture_digests[fixture.id]
-
-    def get(self, key: str) -> _Finished | None:
-        text = self.cache.get_job(key)
-        if text is None:
-            return None
-        failed, answer_json, scores_json = text.split("\n", 2)
-        return _Finished(answer_json, _REPLAYED, scores_json, failed == "1")
+    def get_many(self, keys: Sequence[str]) -> dict[str, _Finished]:
+        """The stored results of those `keys` the cache holds."""
+        found = {}
+        for key, stored in self.cache.get_jobs(keys).items():
+            failed, answer_json, scores_json = stored.split(b"\n", 2)
+            found[key] = _Finished(answer_json, _REPLAYED, scores_json, failed == b"1")
+        return found
 
     def put_many(self, entries: list[tuple[str, _Finished]]) -> None:
         # json.dumps escapes newlines inside strings, so newlines separate the parts
-        self.cache.put_jobs([(key, f"{int(f.failed)}\n{f.answer_json}\n{f.scores_json}") for key, f in entries])
+        self.cache.put_jobs([(key, b"%d\n%b\n%b" % (f.failed, f.answer_json, f.scores_json)) for key, f in entries])
 
 
 async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings,
@@ -390,8 +427,8 @@ async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelS
 
 async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progress: RunProgress,
                  on_progress: Callable[[RunProgress], None]) -> None:
-    generations: list[str] = []
-    scores: list[str] = []
+    generations: list[bytes] = []
+    scores: list[bytes] = []
     last_flush = time.monotonic()
 
     def flush() -> None:
@@ -435,7 +472,7 @@ def consistency_rows(run_id: str, fixtures: dict[str, Fixture], generations: lis
     return rows
 
 
-def _score_chunk(chunk: list[tuple[Fixture, dict]], mask_transcript: bool) -> list[tuple[str, bool]]:
+def _score_chunk(chunk: list[tuple[Fixture, dict]], mask_transcript: bool) -> list[tuple[bytes, bool]]:
     return [score_json(fixture, generation, mask_transcript) for fixture, generation in chunk]
 
 
@@ -444,18 +481,18 @@ def _score_chunk(chunk: list[tuple[Fixture, dict]], mask_transcript: bool) -> li
 _RESCORE_WORK: list[tuple[Fixture, dict]] = []
 
 
-def _score_range(start: int, end: int, mask_transcript: bool) -> list[tuple[str, bool]]:
+def _score_range(start: int, end: int, mask_transcript: bool) -> list[tuple[bytes, bool]]:
     return _score_chunk(_RESCORE_WORK[start:end], mask_transcript)
 
 
 @dataclass(frozen=True)
 class Rescored:
-    scores_json: list[str]  # per generation, comma-joined score objects without run id
+    scores_json: list[bytes]  # per generation, comma-joined UTF-8 score objects without run id
     consistency: list[dict]
 
     @property
     def rows(self) -> int:
-        return sum(part.count('"metric"') for part in self.scores_json) + len(self.consistency)
+        return sum(part.count(b'"metric"') for part in self.scores_json) + len(self.consistency)
 
 
 def rescore(run_id: str, fixtures: dict[str, Fixture], generations: list[dict], mask_transcript: bool) -> Rescored:

@@ -44,7 +44,7 @@ def test_run_stores_everything_and_prints_the_scoreboard(tmp_path):
     assert set(board["metrics"]["pass"]) == {"mean", "ci95", "n", "fixtures"}
     with duckdb.connect(str(db), read_only=True) as con:
         assert [r[0] for r in con.execute("SELECT name FROM migrations ORDER BY name").fetchall()] == [
-            "m001_runs", "m002_generations", "m003_scores"]
+            "m001_runs", "m002_generations", "m003_scores", "m004_drop_scores_by_run"]
         run = con.execute("SELECT backend, prompt_id, prompt_hash, repeats, status, label, fixture_set_hash, "
                           "harness_version, git_revision FROM runs").fetchone()
         assert run[:6] == ("rules", "handoff-brief", run[2], 2, "completed", "smoke") and len(run[2]) == 12

@@ -73,10 +73,24 @@ def test_pool_scored_jobs_are_replayed_from_the_job_cache(tmp_path, pools):
     first = run(store, "first", backend)
     second = run(store, "second", backend)
 
-    assert pools[0] is not None
+    assert pools[0] is not None and pools[1] is None  # nothing to score: no processes started
     assert (first.cache_hits, second.cache_hits, second.done) == (0, 40, 40)
     assert stored(store, "second") == stored(store, "first")
     assert {row["cache_hit"] for row in store.generations("second")} == {True}
+
+
+def test_a_run_partly_in_the_job_cache_stores_what_a_fresh_run_stores(tmp_path, pools):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    backend = CachedBackend(create_backend("rules"), ResponseCache(tmp_path / "cache.sqlite"))
+    cached = JOBS[::3]
+    run(store, "some", backend, jobs=cached)
+    mixed = run(store, "mixed", backend)
+    run(store, "fresh", create_backend("rules"))
+
+    assert (mixed.done, mixed.cache_hits, mixed.failed) == (40, len(cached), 0)
+    assert stored(store, "mixed") == stored(store, "fresh")
+    assert {(g["fixture_id"], g["repeat"]) for g in store.generations("mixed") if g["cache_hit"]} == {
+        (j.fixture.id, j.repeat) for j in cached}
 
 
 class StallingBackend:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.backends.base import (
@@ -30,6 +31,8 @@ from harness.conversations import ConversationRecord
 
 DEFAULT_CACHE_PATH = Path("reports/cache.sqlite")
 MAX_REMEMBERED_DIGESTS = 4096
+# Keys per job-cache query: under SQLite's oldest limit of 999 bound variables.
+JOB_LOOKUP = 500
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, generation TEXT NOT NULL)",
     # Whole job results (a generation and its scores, as stored rows) for the runner: a re-run
@@ -85,17 +88,28 @@ class ResponseCache:
                 (key, _generation_to_json(generation)),
             )
 
-    def get_job(self, key: str) -> str | None:
+    def get_jobs(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored rows of those `keys` that have an entry, as UTF-8 bytes: a replay writes them
+        to the results store as they are, so decoding them to str would be undone at once. One
+        query per JOB_LOOKUP keys (a query per key cost more than reading its entry)."""
+        found: dict[str, bytes] = {}
         with self._lock:
-            row = self._db.execute("SELECT rows FROM job_results WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+            for start in range(0, len(keys), JOB_LOOKUP):
+                chunk = keys[start:start + JOB_LOOKUP]
+                # rows are text on disk; CAST AS BLOB hands over their UTF-8 bytes without a decode
+                found.update(self._db.execute(
+                    f"SELECT key, CAST(rows AS BLOB) FROM job_results WHERE key IN ({', '.join('?' * len(chunk))})",
+                    chunk).fetchall())
+        return found
 
-    def put_jobs(self, entries: list[tuple[str, str]]) -> None:
-        """(key, rows) pairs in one transaction: a commit per entry cost more than the entry."""
+    def put_jobs(self, entries: list[tuple[str, bytes]]) -> None:
+        """(key, rows as UTF-8 bytes) pairs in one transaction: a commit per entry cost more than
+        the entry. Stored as text, as before bytes (SQLite converts), so any version reads them."""
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                self._db.executemany("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, ?)", entries)
+                self._db.executemany("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, CAST(? AS TEXT))",
+                                     entries)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -119,7 +133,7 @@ class CachedBackend:
         self._digests: dict[int, tuple[ConversationRecord, str]] = {}
 
     async def generate(self, request: GenerationRequest) -> Generation:
-        key = cache_key(self.name, self.identity, request, self._conversation_digest(request.conversation))
+        key = cache_key(self.name, self.identity, request, self.conversation_digest(request.conversation))
         stored = self.cache.get(key)
         if stored is not None:
             return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
@@ -131,7 +145,7 @@ class CachedBackend:
     async def aclose(self) -> None:
         await self.inner.aclose()
 
-    def _conversation_digest(self, conversation: ConversationRecord) -> str:
+    def conversation_digest(self, conversation: ConversationRecord) -> str:
         known = self._digests.get(id(conversation))
         if known is not None and known[0] is conversation:
             return known[1]

@@ -10,7 +10,7 @@ from harness.backends.base import (
     ModelSettings,
     Usage,
 )
-from harness.backends.cache import CachedBackend, ResponseCache, cache_key
+from harness.backends.cache import JOB_LOOKUP, CachedBackend, ResponseCache, cache_key
 from harness.brief import Draft
 from harness.conversations import ConversationRecord
 from harness.prompts import parse_prompt
@@ -105,9 +105,20 @@ def test_a_stored_generation_comes_back_field_for_field(tmp_path):
 
 
 def test_job_results_are_written_in_one_batch_and_read_by_a_new_process(tmp_path):
-    ResponseCache(tmp_path / "c.sqlite").put_jobs([("a", "0\n{}\n"), ("b", "1\n{}\n{}"), ("a", "0\n{} \n")])
+    ResponseCache(tmp_path / "c.sqlite").put_jobs([("a", b"0\n{}\n"), ("b", b"1\n{}\n{}"), ("a", b"0\n{} \n")])
     again = ResponseCache(tmp_path / "c.sqlite")
-    assert (again.get_job("a"), again.get_job("b"), again.get_job("c")) == ("0\n{} \n", "1\n{}\n{}", None)
+    assert again.get_jobs(["a", "b", "c"]) == {"a": b"0\n{} \n", "b": b"1\n{}\n{}"}
+    # text, as versions before bytes wrote it, so those versions can still read the file
+    assert again._db.execute("SELECT DISTINCT typeof(rows) FROM job_results").fetchall() == [("text",)]
+
+
+def test_job_results_are_text_on_disk_utf8_bytes_in_hand_and_read_in_chunks(tmp_path):
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    entry = '0\n{"r": "café — “ok”"}\n'
+    cache.put_jobs([(f"k{i}", f"{entry}{i}".encode()) for i in range(JOB_LOOKUP + 3)])  # more than one query
+    found = cache.get_jobs(["missing"] + [f"k{i}" for i in range(JOB_LOOKUP + 3)])
+    assert found == {f"k{i}": f"{entry}{i}".encode() for i in range(JOB_LOOKUP + 3)}
+    assert cache._db.execute("SELECT rows FROM job_results WHERE key = 'k7'").fetchone() == (f"{entry}7",)
 
 
 def test_the_remembered_conversation_hash_gives_the_documented_key(tmp_path):
