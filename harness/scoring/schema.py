@@ -1,11 +1,11 @@
 """schema: the brief validates against the AgentAssistPortal JSON Schema; the raw output parsed.
 
 Validation uses `jsonschema` with the schema built from the models (which `harness schema check`
-keeps identical to the checked-in file), references inlined. The transcript is most of a brief
-and repeats across the K repeats of a fixture, so its messages are validated one by one against
-the transcript-message subschema with the verdicts cached; everything else is validated against
-the portal schema with the transcript items left to that per-message check. Same rules, a
-fraction of the time on a 10,000-generation run.
+keeps identical to the checked-in file), references inlined. The lists are most of a brief and
+their items repeat (the transcript across the K repeats of a fixture, and much of what a model
+writes across samples), so each list item is validated on its own against the item subschema,
+with the verdicts cached; the rest is validated against the portal schema with the items left
+to that per-item check. Same rules, a fraction of the time on a 10,000-generation run.
 """
 
 from __future__ import annotations
@@ -23,34 +23,35 @@ from harness.scoring.base import Score, ScoreContext
 
 
 @cache
-def _validators() -> tuple[jsonschema.Draft202012Validator, jsonschema.Draft202012Validator]:
+def _validators() -> tuple[jsonschema.Draft202012Validator, dict[str, jsonschema.Draft202012Validator]]:
+    """The portal validator with list items left open, and one validator per list's items."""
     schema = inline_refs(build_schema(AgentAssistPortal, "agent_assist_portal.schema.json"))
-    message_schema = schema["properties"]["transcript"]["items"]
     outer = copy.deepcopy(schema)
-    outer["properties"]["transcript"]["items"] = {}
-    return jsonschema.Draft202012Validator(outer), jsonschema.Draft202012Validator(message_schema)
+    items = {}
+    for name, field in schema["properties"].items():
+        if isinstance(field, dict) and isinstance(field.get("items"), dict):
+            items[name] = jsonschema.Draft202012Validator(field["items"])
+            outer["properties"][name]["items"] = {}
+    return jsonschema.Draft202012Validator(outer), items
 
 
 def portal_errors(brief: dict) -> list[tuple[str, str]]:
     """(JSON path, message) for every schema violation of `brief`, in path order."""
-    outer, _ = _validators()
+    outer, items = _validators()
     errors = [(e.json_path, e.message) for e in outer.iter_errors(brief)]
-    transcript = brief.get("transcript")
-    if isinstance(transcript, list):
-        for index, message in enumerate(transcript):
-            key = json.dumps(message, sort_keys=True) if isinstance(message, dict) else repr(message)
-            errors += [(f"$.transcript[{index}]{path[1:]}", text) for path, text in _message_errors(key)]
+    for name in items:
+        value = brief.get(name)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                key = json.dumps(item, sort_keys=True)
+                errors += [(f"$.{name}[{index}]{path[1:]}", text) for path, text in _item_errors(name, key)]
     return sorted(errors)
 
 
 @lru_cache(maxsize=16384)
-def _message_errors(message_json: str) -> tuple[tuple[str, str], ...]:
-    _, validator = _validators()
-    try:
-        message = json.loads(message_json)
-    except json.JSONDecodeError:
-        message = message_json
-    return tuple((e.json_path, e.message) for e in validator.iter_errors(message))
+def _item_errors(name: str, item_json: str) -> tuple[tuple[str, str], ...]:
+    _, items = _validators()
+    return tuple((e.json_path, e.message) for e in items[name].iter_errors(json.loads(item_json)))
 
 
 @scorer("schema", version=1)

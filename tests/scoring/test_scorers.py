@@ -199,3 +199,28 @@ def test_schema_errors_are_found_inside_and_outside_the_transcript():
     assert paths == ["$.call_summary", "$.transcript[3].role", "$.transcript[4].markers[2].type"]
     scores = scores_of(make_fixture(), brief)
     assert scores["schema.valid"] == 0.0 and scores["pass"] == 0.0
+
+
+def test_schema_errors_per_list_item_are_exactly_the_full_validators():
+    """Items are validated one by one with cached verdicts: the errors must be the ones validating
+    the whole brief against the checked-in schema gives, wherever they are."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from harness.schemas import inline_refs
+    from harness.scoring.schema import portal_errors
+
+    schema = json.loads(Path("schemas/agent_assist_portal.schema.json").read_text())
+    full = jsonschema.Draft202012Validator(inline_refs(schema))
+    brief = make_brief(GOLD_MARKERS)
+    brief["call_summary"][1] = 7
+    brief["information_collected"] = [{"key": "order_number", "value": 123}, {"key": "x"}]
+    brief["suggested_next_steps"][0]["confidence"] = "certain"
+    brief["compliance_flags"] = [{"type": "not_a_type", "description": "x", "message_index": None}]
+    brief["transcript"][2]["content"] = None
+    expected = sorted((e.json_path, e.message) for e in full.iter_errors(brief))
+    assert len(expected) >= 5
+    assert portal_errors(brief) == expected
+    assert portal_errors(copy.deepcopy(brief)) == expected  # the cached verdicts give the same answer
