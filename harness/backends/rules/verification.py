@@ -252,13 +252,16 @@ def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> No
     may_pass = not _PASS_WORDS.isdisjoint(vocabulary)
     may_fail = bool(walk.asked_at) and not _FAIL_WORDS.isdisjoint(vocabulary)
     may_ask = not _ASK_WORDS.isdisjoint(vocabulary)
+    # A sentence's words are a subset of its turn's (no word spans a sentence end), so these
+    # turn-level screens spare reading most sentences word by word.
+    may_disclose = not _DETAIL_WORDS.isdisjoint(vocabulary) or _DIGIT_OR_MONEY.search(turn.lower) is not None
+    may_look_up = not _LOOKUP_WORDS.isdisjoint(vocabulary)
     asked_here = [s for s in sentences if may_ask and not _ASK_WORDS.isdisjoint(words(s.text))
                   and _asks_for_verification(s) and not (may_fail and _FAIL.search(s.text))]
     disclosed = in_record = False
     for sentence in sentences:
         text = sentence.text
-        sentence_words = words(text)
-        if may_pass and not _PASS_WORDS.isdisjoint(sentence_words) \
+        if may_pass and not _PASS_WORDS.isdisjoint(words(text)) \
                 and _is_pass(sentence, asked_here, attempted=bool(walk.asked_at or asked_here)):
             if walk.verified_at is None:
                 walk.verified_at = turn.index
@@ -275,12 +278,15 @@ def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> No
             walk.pending_failure, walk.retried = False, True  # a retry: the last answer is not final yet
         elif may_fail and _RETRY.search(text):
             walk.retried = True
-        elif not (sentence.is_question and asked_here) and _is_disclosure(sentence, in_record, recent_caller):
+        elif may_disclose and not (sentence.is_question and asked_here) \
+                and _is_disclosure(sentence, in_record, recent_caller):
             disclosed = True
             if walk.verified_at is None and turn.index not in walk.unverified_disclosures:
                 walk.unverified_disclosures.append(turn.index)
         # "I've found the account. The balance is ..." - the lookup carries to the next sentences.
-        in_record = in_record or (not _LOOKUP_WORDS.isdisjoint(sentence_words) and bool(_LOOKUP_CUE.search(text)))
+        in_record = in_record or (
+            may_look_up and not _LOOKUP_WORDS.isdisjoint(words(text)) and bool(_LOOKUP_CUE.search(text))
+        )
     if disclosed:
         walk.disclosures.append(turn.index)
     if walk.pending_failure and walk.verified_at is None and not asked_here and walk.retried:
