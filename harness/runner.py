@@ -1,9 +1,10 @@
 """Running a suite: (fixture × repeat) jobs expanded up front, one concurrency limit, one writer.
 
 Jobs whose whole result the job cache holds are replayed first, straight to the writer. Workers
-take the other jobs from a queue (at most `concurrency` generations in flight) and build each
-brief; scoring happens beside them (in batches in a process pool for large runs), and the rows go
-to a single writer task that saves them in batches. Nothing is lost on Ctrl-C or a crash:
+take the other jobs from a queue (at most `concurrency` generations in flight); assembling each
+brief from its draft and scoring it happen beside them (in batches in a process pool for large
+runs), and the rows go to a single writer task that saves them in batches from a thread of its own.
+Nothing is lost on Ctrl-C or a crash:
 finished rows are flushed before the run is marked `interrupted`, and `resume` runs exactly the
 jobs that have no stored generation.
 """
@@ -20,7 +21,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -33,7 +34,7 @@ from harness.backends.base import (
     ModelSettings,
 )
 from harness.backends.cache import MAX_REMEMBERED_DIGESTS, CachedBackend, cache_key, is_model_answer
-from harness.brief import AssemblyOptions, BriefResult, build_brief
+from harness.brief import AssemblyOptions, BriefResult, assemble_portal
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
 from harness.scoring import score_generation, scorer_versions
@@ -101,8 +102,8 @@ def expand_jobs(fixtures: Sequence[Fixture], repeats: int, done: set[tuple[str, 
     return [Job(f, r) for f in fixtures for r in range(repeats) if (f.id, r) not in done]
 
 
-def generation_row(job: Job, result: BriefResult) -> dict:
-    """A generations row without its run id (the writer supplies it)."""
+def generation_row(job: Job, result: BriefResult, created_at: str | None = None) -> dict:
+    """A generations row without its run id (the writer supplies it); `created_at` defaults to now."""
     generation = result.generation
     return {
         "fixture_id": job.fixture.id,
@@ -120,7 +121,7 @@ def generation_row(job: Job, result: BriefResult) -> dict:
         "cache_hit": generation.cache_hit,
         "attempts": generation.attempts,
         "model": generation.model,
-        "created_at": datetime.now(UTC).isoformat(),
+        "created_at": created_at or datetime.now(UTC).isoformat(),
     }
 
 
@@ -146,6 +147,32 @@ def finish_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[byt
     """A generations row without its call fields as UTF-8 JSON, and its score rows (as
     `score_json` gives them): all the serialising a finished job needs, done where it is scored."""
     return json.dumps(row, ensure_ascii=False).encode(), score_json(fixture, row, mask_transcript)[0]
+
+
+def assemble(fixture: Fixture, generation: Generation, options: AssemblyOptions) -> BriefResult:
+    """The second half of `build_brief`, apart so it can run where the brief is scored: the
+    portal from the generation's draft. An exception in assembly (a bug) costs its job, not the
+    run, and is recorded as a backend failure, like an exception in the backend."""
+    if generation.draft is None:
+        return BriefResult(None, generation)
+    try:
+        assembled = assemble_portal(fixture.conversation, generation.draft, options)
+    except Exception as exc:
+        return BriefResult(None, _failed_generation(exc, generation.latency_seconds))
+    return BriefResult(assembled.portal, generation, assembled.notes)
+
+
+def finish_generation(fixture: Fixture, repeat: int, generation: Generation, options: AssemblyOptions,
+                      created_at: str) -> tuple[_Finished, bool]:
+    """Everything a generated job needs before the writer: its brief assembled, its row and
+    scores serialised (`finish_json`), and whether the job cache may keep it. The same code runs
+    in the event loop for small runs and in a scoring process for large ones."""
+    result = assemble(fixture, generation, options)
+    row = generation_row(Job(fixture, repeat), result, created_at)
+    call = {name: row.pop(name) for name in _CALL_FIELDS}
+    answer_json, scores_json = finish_json(fixture, row, options.mask_transcript)
+    final = result.generation  # not `generation` if assembly failed
+    return _Finished(answer_json, call, scores_json, final.error is not None), is_model_answer(final)
 
 
 def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> ScoreContext:
@@ -186,8 +213,8 @@ class _Finished:
         return bool(self.call["cache_hit"])
 
 
-# Scoring costs a few milliseconds a brief: beyond this many jobs it goes to other processes, so
-# the event loop keeps requests flowing and a second core does the scoring.
+# Assembly and scoring cost a few milliseconds a brief: beyond this many jobs they go to other
+# processes, so the event loop keeps requests flowing and a second core does the rest.
 POOL_THRESHOLD = 32
 # A trip to a scoring process costs the event loop thread hand-offs and pipe writes whatever it
 # carries, so briefs go in batches; the wait bounds how long one sits in a batch that is not
@@ -221,9 +248,13 @@ def _start_scoring_process(fixtures: tuple[Fixture, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _finish_batch(items: list[tuple[int, dict]], mask_transcript: bool) -> list[tuple[bytes, bytes]]:
-    """In a scoring process: `finish_json` of each (fixture index, row)."""
-    return [finish_json(_POOL_FIXTURES[index], row, mask_transcript) for index, row in items]
+def _finish_batch(items: list[tuple[int, int, Generation, str]],
+                  options: AssemblyOptions) -> list[tuple[_Finished, bool]]:
+    """In a scoring process: `finish_generation` of each (fixture index, repeat, generation,
+    created_at). A generation carries its draft, smaller to send than the brief it assembles into
+    (no transcript)."""
+    return [finish_generation(_POOL_FIXTURES[index], repeat, generation, options, created_at)
+            for index, repeat, generation, created_at in items]
 
 
 async def run_jobs(
@@ -249,9 +280,9 @@ async def run_jobs(
                 job, key = pending.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            result = await _generate(job, backend, prompt, options.settings, assembly)
-            # The next request goes out now: briefs are scored beside the requests, not before them.
-            scoring.add(job, key, result)
+            generation = await _generate(job, backend, prompt, options.settings)
+            # The next request goes out now: briefs are assembled and scored beside the requests.
+            scoring.add(job, key, generation)
 
     writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress))
     workers: list[asyncio.Task] = []
@@ -261,7 +292,7 @@ async def run_jobs(
         else:
             misses = await _replay(jobs, job_cache.keys(jobs, prompt, options.settings), job_cache, results)
         # Only misses are generated and scored: a run that is all replays starts no scoring processes.
-        scoring = _Scoring([job for job, _ in misses], options.mask_transcript, job_cache, results)
+        scoring = _Scoring([job for job, _ in misses], assembly, job_cache, results)
         for miss in misses:
             pending.put_nowait(miss)
         workers = [asyncio.create_task(worker()) for _ in range(min(max(1, options.concurrency), len(misses)))]
@@ -301,12 +332,13 @@ async def _replay(jobs: Sequence[Job], keys: list[str], job_cache: _JobCache,
 
 
 class _Scoring:
-    """Scores generated briefs and hands them to the writer and the job cache. Small runs score
-    in the event loop; large ones send batches to a process pool and do not wait for them."""
+    """Assembles and scores generated briefs and hands them to the writer and the job cache.
+    Small runs do it in the event loop; large ones send batches to a process pool and do not
+    wait for them."""
 
-    def __init__(self, jobs: Sequence[Job], mask_transcript: bool, job_cache: _JobCache | None,
+    def __init__(self, jobs: Sequence[Job], assembly: AssemblyOptions, job_cache: _JobCache | None,
                  results: asyncio.Queue) -> None:
-        self.mask_transcript, self.job_cache, self.results = mask_transcript, job_cache, results
+        self.assembly, self.job_cache, self.results = assembly, job_cache, results
         self._index: dict[int, int] = {}  # id(fixture) -> its place in the pool's fixtures
         fixtures: list[Fixture] = []
         for job in jobs:
@@ -314,18 +346,19 @@ class _Scoring:
                 self._index[id(job.fixture)] = len(fixtures)
                 fixtures.append(job.fixture)
         self.pool = scoring_pool(len(jobs), fixtures=fixtures)
-        self._batch: list[tuple[Job, str | None, Generation, dict, dict]] = []
+        self._keys: list[str | None] = []
+        self._batch: list[tuple[int, int, Generation, str]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._trips: set[asyncio.Future] = set()
 
-    def add(self, job: Job, key: str | None, result: BriefResult) -> None:
-        row = generation_row(job, result)
-        call = {name: row.pop(name) for name in _CALL_FIELDS}
+    def add(self, job: Job, key: str | None, generation: Generation) -> None:
+        # stamped now, when the generation finished, wherever it is assembled
+        created_at = datetime.now(UTC).isoformat()
         if self.pool is None:
-            answer_json, scores_json = finish_json(job.fixture, row, self.mask_transcript)
-            self._finish([(key, result.generation, call, answer_json, scores_json)])
+            self._finish([key], [finish_generation(job.fixture, job.repeat, generation, self.assembly, created_at)])
             return
-        self._batch.append((job, key, result.generation, call, row))
+        self._keys.append(key)
+        self._batch.append((self._index[id(job.fixture)], job.repeat, generation, created_at))
         if len(self._batch) >= SCORE_BATCH:
             self._send()
         elif self._timer is None:
@@ -349,23 +382,19 @@ class _Scoring:
             self._timer = None
         if not self._batch:
             return
-        batch, self._batch = self._batch, []
-        items = [(self._index[id(job.fixture)], row) for job, _, _, _, row in batch]
-        scored = asyncio.get_running_loop().run_in_executor(self.pool, _finish_batch, items, self.mask_transcript)
-        trip = asyncio.ensure_future(self._receive(batch, scored))
+        (keys, self._keys), (batch, self._batch) = (self._keys, []), (self._batch, [])
+        finished = asyncio.get_running_loop().run_in_executor(self.pool, _finish_batch, batch, self.assembly)
+        trip = asyncio.ensure_future(self._receive(keys, finished))
         self._trips.add(trip)
         trip.add_done_callback(self._trips.discard)
 
-    async def _receive(self, batch: list, scored: asyncio.Future) -> None:
-        done = zip(batch, await scored, strict=True)
-        self._finish([(key, generation, call, answer_json, scores_json)
-                      for (_, key, generation, call, _), (answer_json, scores_json) in done])
+    async def _receive(self, keys: list[str | None], finished: asyncio.Future) -> None:
+        self._finish(keys, await finished)
 
-    def _finish(self, finished_jobs: list[tuple[str | None, Generation, dict, bytes, bytes]]) -> None:
+    def _finish(self, keys: list[str | None], finished_jobs: list[tuple[_Finished, bool]]) -> None:
         cached = []
-        for key, generation, call, answer_json, scores_json in finished_jobs:
-            finished = _Finished(answer_json, call, scores_json, generation.error is not None)
-            if self.job_cache and is_model_answer(generation):
+        for key, (finished, cacheable) in zip(keys, finished_jobs, strict=True):
+            if self.job_cache and cacheable:
                 cached.append((key, finished))
             self.results.put_nowait(finished)
         if cached:
@@ -413,45 +442,60 @@ class _JobCache:
         self.cache.put_jobs([(key, b"%d\n%b\n%b" % (f.failed, f.answer_json, f.scores_json)) for key, f in entries])
 
 
-async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings,
-                    assembly: AssemblyOptions) -> BriefResult:
+async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings) -> Generation:
+    """`build_brief`'s first half: the model call (the brief is assembled where it is scored)."""
     started = time.perf_counter()
     try:
-        return await build_brief(job.fixture.conversation, backend, prompt, settings, job.repeat, assembly)
+        return await backend.generate(GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat))
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a backend bug must cost one job, not the run
-        error = GenerationError(ErrorCategory.BACKEND, f"{type(exc).__name__}: {exc}")
-        return BriefResult(None, Generation(None, None, error, latency_seconds=time.perf_counter() - started))
+        return _failed_generation(exc, time.perf_counter() - started)
+
+
+def _failed_generation(exc: Exception, latency_seconds: float) -> Generation:
+    error = GenerationError(ErrorCategory.BACKEND, f"{type(exc).__name__}: {exc}")
+    return Generation(None, None, error, latency_seconds=latency_seconds)
 
 
 async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progress: RunProgress,
                  on_progress: Callable[[RunProgress], None]) -> None:
+    # A flush runs in a thread of the writer's own: DuckDB releases the interpreter lock while it
+    # reads a batch in, so the event loop keeps serving requests meanwhile. That thread alone uses
+    # its connection, and each flush is awaited before the next, so batches land one at a time
+    # and in order. The thread closes the connection last, after any flush a cancel cut short
+    # (the event loop waits for that one: a run must not end while its rows are being written).
+    connection = store.writer()
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-writer")
+    loop = asyncio.get_running_loop()
     generations: list[bytes] = []
     scores: list[bytes] = []
     last_flush = time.monotonic()
 
-    def flush() -> None:
-        nonlocal last_flush
+    async def flush() -> None:
+        nonlocal generations, scores, last_flush
         if generations:
-            store.add_lines(run_id, generations, scores)
-            generations.clear()
-            scores.clear()
+            (batch, generations), (batch_scores, scores) = (generations, []), (scores, [])
+            await loop.run_in_executor(thread, connection.add_lines, run_id, batch, batch_scores)
         last_flush = time.monotonic()
 
-    while True:
-        item = await results.get()
-        if item is None:
-            flush()
-            return
-        generations.append(item.generation_json)
-        scores.append(item.scores_json)
-        progress.done += 1
-        progress.failed += item.failed
-        progress.cache_hits += item.cache_hit
-        on_progress(progress)
-        if len(generations) >= WRITE_BATCH or time.monotonic() - last_flush >= WRITE_INTERVAL_SECONDS:
-            flush()
+    try:
+        while True:
+            item = await results.get()
+            if item is None:
+                await flush()
+                return
+            generations.append(item.generation_json)
+            scores.append(item.scores_json)
+            progress.done += 1
+            progress.failed += item.failed
+            progress.cache_hits += item.cache_hit
+            on_progress(progress)
+            if len(generations) >= WRITE_BATCH or time.monotonic() - last_flush >= WRITE_INTERVAL_SECONDS:
+                await flush()
+    finally:
+        thread.submit(connection.close)
+        thread.shutdown(wait=True)
 
 
 def consistency_rows(run_id: str, fixtures: dict[str, Fixture], generations: list[dict],

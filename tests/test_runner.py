@@ -1,17 +1,24 @@
-"""`run_jobs` in-process: large runs score in a process pool, off the requests' path, and store
-exactly what a small run scoring in the event loop stores; the job cache replays them; a
-cancelled run still stores every brief it generated."""
+"""`run_jobs` in-process: large runs assemble and score in a process pool, off the requests' path,
+and store exactly what a small run doing it in the event loop stores, failures and repairs
+included; the job cache replays them; a cancelled run still stores every brief it generated; the
+writer saves batches from a thread of its own, one at a time and in order."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import harness.runner as runner
 from harness.backends import create_backend
+from harness.backends.base import ErrorCategory, Generation, GenerationError
 from harness.backends.cache import CachedBackend, ResponseCache
+from harness.brief import DraftMarker
+from harness.contract import MarkerType
 from harness.fixtures.load import load_corpus
 from harness.prompts import find_prompt
 from harness.runner import Job, RunOptions, run_jobs
@@ -65,6 +72,60 @@ def test_pool_scoring_stores_what_event_loop_scoring_stores(tmp_path, pools, mon
     assert len(generations) == 40 and len(scores) > 40 * 10
     assert {(g["fixture_id"], g["repeat"]) for g in generations} == {(j.fixture.id, j.repeat) for j in JOBS}
     assert (generations, scores) == (inline_generations, inline_scores)
+
+
+class TroubledBackend:
+    """The rules backend, with each of the first four fixtures' answers spoiled in one way: the
+    backend raises, the model's answer is not JSON, a marker needs repairing (an assembly note),
+    and a draft that assembly itself chokes on."""
+
+    name = "troubled"
+
+    def __init__(self) -> None:
+        self.inner = create_backend("rules")
+
+    async def generate(self, request):
+        generation = await self.inner.generate(request)
+        place = next(i for i, f in enumerate(FIXTURES) if f.conversation is request.conversation)
+        if place == 0:
+            raise RuntimeError(f"backend bug on repeat {request.repeat}")
+        if place == 1:
+            error = GenerationError(ErrorCategory.INVALID_JSON, "the output is not JSON")
+            return Generation(None, "{not json", error, attempts=2, model="m")
+        if place == 2:
+            stray = DraftMarker(message=999, type=MarkerType.KEY_INFO, description="nowhere")
+            draft = generation.draft.model_copy(update={"markers": [stray, *generation.draft.markers]})
+            return Generation(draft, generation.raw_output, model="m")
+        if place == 3:  # unvalidated, as a buggy backend could build it
+            return Generation(generation.draft.model_copy(update={"transfer_reason": None}), "{}", model="m")
+        return generation
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_failures_and_repairs_are_stored_alike_when_assembled_in_the_pool(tmp_path, pools, monkeypatch):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    progress = run(store, "pooled", TroubledBackend())
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", len(JOBS) + 1)
+    run(store, "inline", TroubledBackend())
+    assert pools[0] is not None and pools[1] is None
+
+    assert stored(store, "pooled") == stored(store, "inline")
+    assert (progress.done, progress.failed) == (40, 15)
+    rows = {(g["fixture_id"], g["repeat"]): g for g in store.generations("pooled")}
+    first, second, third, fourth = (rows[(f.id, 4)] for f in FIXTURES[:4])
+    assert (first["error_category"], first["error_message"], first["raw_output"]) == (
+        "backend", "RuntimeError: backend bug on repeat 4", None)
+    assert (second["error_category"], second["raw_output"], second["attempts"], second["brief"]) == (
+        "invalid_json", "{not json", 2, None)
+    assert third["error_category"] is None and json.loads(third["brief"])["transcript"]
+    last = len(FIXTURES[2].conversation.messages) - 1
+    assert [n for n in json.loads(third["notes"]) if n["kind"] == "marker_out_of_range"] == [
+        {"kind": "marker_out_of_range",
+         "detail": f"markers[0] (key_info) points at message 999; the conversation has 0..{last}; dropped"}]
+    assert (fourth["error_category"], fourth["error_message"], fourth["brief"], fourth["raw_output"]) == (
+        "backend", "AttributeError: 'NoneType' object has no attribute 'lower'", None, None)
 
 
 def test_pool_scored_jobs_are_replayed_from_the_job_cache(tmp_path, pools):
@@ -135,3 +196,47 @@ def test_a_cancelled_run_scores_and_stores_every_brief_it_generated(tmp_path, po
     assert len(generations) == 11
     assert {(fixture_id, repeat) for fixture_id, repeat, *_ in scores} == {
         (g["fixture_id"], g["repeat"]) for g in generations}
+
+
+def test_the_writer_saves_batches_off_the_event_loop_one_at_a_time_in_order(tmp_path, monkeypatch):
+    # 16 jobs scored in the event loop reach the writer in the order they finished; in batches of 4
+    # that take 0.2 s each to save, the event loop must keep turning meanwhile.
+    monkeypatch.setattr(runner, "WRITE_BATCH", 4)
+    monkeypatch.setattr(runner, "WRITE_INTERVAL_SECONDS", 600)
+    store = ResultsStore(tmp_path / "r.duckdb")
+    batches, saving = [], []
+    original = ResultsStore.add_lines
+
+    def slow_add_lines(self, run_id, generations, scores):
+        saving.append(threading.current_thread())
+        assert len(saving) == 1 and self.db is not store.db  # alone, and on a connection of its own
+        time.sleep(0.2)
+        batches.append([json.loads(line)["created_at"] for line in generations])
+        saving.pop()
+        original(self, run_id, generations, scores)
+
+    monkeypatch.setattr(ResultsStore, "add_lines", slow_add_lines)
+    writers, gaps_while_saving = set(), []
+
+    async def watched() -> None:
+        async def tick() -> None:
+            while True:
+                began, was_saving = time.monotonic(), bool(saving)
+                await asyncio.sleep(0.01)
+                if was_saving and saving:
+                    gaps_while_saving.append(time.monotonic() - began)
+                writers.update(t for t in threading.enumerate() if t.name.startswith("harness-writer"))
+
+        ticker = asyncio.create_task(tick())
+        await run_jobs("slow", JOBS[:16], create_backend("rules"), PROMPT, store, RunOptions(concurrency=4))
+        ticker.cancel()
+
+    asyncio.run(watched())
+    assert [len(batch) for batch in batches] == [4, 4, 4, 4]
+    created = [stamp for batch in batches for stamp in batch]
+    assert created == sorted(created)
+    assert len(store.generations("slow")) == 16
+    # a blocked event loop would show gaps of 0.2 s; a turning one, a few per save
+    assert len(gaps_while_saving) >= 8 and max(gaps_while_saving) < 0.1
+    assert len(writers) == 1
+    assert not any(t.name.startswith("harness-writer") for t in threading.enumerate())  # no thread outlives the run

@@ -159,6 +159,14 @@ class ResultsStore:
     def close(self) -> None:
         self.db.close()
 
+    def writer(self) -> ResultsStore:
+        """This store on a connection of its own (a DuckDB cursor: the same database, its own
+        transactions), for the runner's writer thread: a DuckDB connection must not be used by
+        two threads at once, and this one stays free for the thread that opened the store."""
+        twin = ResultsStore.__new__(ResultsStore)
+        twin.path, twin.db = self.path, self.db.cursor()
+        return twin
+
     # -- runs ---------------------------------------------------------------------------------
     def create_run(self, run: RunRecord, fixtures: Sequence[tuple[str, str, dict]]) -> None:
         """Record a run and the exact fixtures it covers: (fixture_id, fixture_hash, fixture as JSON data)."""
