@@ -23,6 +23,7 @@ from harness.contract import (
     Marker,
     MarkerType,
     NextStep,
+    NonEmptyText,
     Sentiment,
     TranscriptMessage,
 )
@@ -62,7 +63,9 @@ class Draft(_Strict):
     caller_name: str | None = Field(description="The caller's own name as finally given; null if never said.")
     sentiment: Sentiment
     transfer_reason: str = Field(min_length=1)
-    call_summary: list[str] = Field(min_length=3, max_length=5)
+    # Non-empty items, as in the portal: SmolLM2 wrote "" bullets, which the draft accepted and
+    # assembly then failed on (a crash recorded as a backend error instead of a schema violation).
+    call_summary: list[NonEmptyText] = Field(min_length=3, max_length=5)
     # Upper bounds are for the grammar a server builds from the schema: without one a small model
     # can repeat a list item until it runs out of tokens. They sit well above what a call needs.
     information_collected: list[InformationItem] = Field(max_length=MAX_INFORMATION)

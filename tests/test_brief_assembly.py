@@ -97,6 +97,8 @@ def test_transcript_masking_is_a_setting():
         ({"call_summary": ["one", "two"]}, "call_summary"),
         ({"suggested_next_steps": [{"action": f"s{i}", "confidence": "low"} for i in range(4)]}, "suggested_next_steps"),
         ({"markers": [{"message": 1, "type": "anger", "description": "x"}]}, "markers.0.type"),
+        # an empty bullet (SmolLM2 writes them) is a schema violation here, not a crash in assembly
+        ({"call_summary": ["one", "", "three"]}, "call_summary.1"),
     ],
 )
 def test_a_draft_outside_the_contract_is_rejected(change, where):
