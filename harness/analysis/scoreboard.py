@@ -3,12 +3,14 @@ and flag type, the pass rate and pass^k. Built from stored score rows only."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harness.analysis.stats import Estimate, clustered_mean
+from harness.scoring.base import LOWER_IS_BETTER
 
 _COUNT = re.compile(r"^(markers|compliance)\.([a-z_]+)\.(tp|fp|fn)$")
 HEADLINE = ("pass", "consistency.pass_all_k", "consistency.pass_at_k", "schema.valid", "sections.ok",
@@ -71,9 +73,14 @@ def build_scoreboard(rows: Iterable[tuple[str, int, str, float | None]]) -> Scor
         if value is not None:
             values[metric][fixture_id].append(value)
     metric_rows = [MetricRow(metric, estimate) for metric in _ordered(values)
-                   if (estimate := clustered_mean(values[metric])) is not None]
+                   if (estimate := clustered_mean(values[metric], _bounds(metric))) is not None]
     pooled_rows = [PooledRow(family, kind, **counts) for (family, kind), counts in sorted(pooled.items())]
     return Scoreboard(metric_rows, pooled_rows, len(generations), len(fixtures))
+
+
+def _bounds(metric: str) -> tuple[float, float]:
+    """Counts and errors (the lower-is-better metrics) are non-negative; every other metric is a rate."""
+    return (0.0, math.inf) if metric in LOWER_IS_BETTER else (0.0, 1.0)
 
 
 def _ordered(values: dict) -> list[str]:

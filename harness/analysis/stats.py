@@ -36,8 +36,12 @@ class Estimate:
     values: int
 
 
-def clustered_mean(values_by_fixture: Mapping[str, Sequence[float]]) -> Estimate | None:
-    """Mean over all values, with a t interval over the per-fixture means."""
+def clustered_mean(
+    values_by_fixture: Mapping[str, Sequence[float]], bounds: tuple[float, float] = (-math.inf, math.inf)
+) -> Estimate | None:
+    """Mean over all values, with a t interval over the per-fixture means, kept within `bounds`
+    (the metric's possible values: a rate's interval cannot leave [0, 1], a count's cannot go
+    below 0, which the symmetric t interval does for rare events)."""
     clusters = [list(values) for values in values_by_fixture.values() if values]
     if not clusters:
         return None
@@ -50,4 +54,5 @@ def clustered_mean(values_by_fixture: Mapping[str, Sequence[float]]) -> Estimate
     centre = sum(cluster_means) / n
     variance = sum((m - centre) ** 2 for m in cluster_means) / (n - 1)
     half = t_critical(n - 1) * math.sqrt(variance / n)
-    return Estimate(mean, mean - half, mean + half, n, len(all_values))
+    low, high = bounds
+    return Estimate(mean, max(low, mean - half), min(high, mean + half), n, len(all_values))
