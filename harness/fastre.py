@@ -36,9 +36,11 @@ class _Unknown(Exception):
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern | ScreenedPattern:  # a drop-in for re.compile
     """The pattern with its first-character look-ahead, behind its needles (`harness.needles`)."""
-    screen = _screen(pattern, flags)
+    try:
+        screen, needles = _screen(pattern, flags), needles_of(pattern, flags)
+    except Exception:  # re._parser is private API: should it ever change, patterns still work, unscreened
+        return re.compile(pattern, flags)
     compiled = re.compile(pattern if screen is None else f"(?={screen})(?:{pattern})", flags)
-    needles = needles_of(pattern, flags)
     return compiled if needles is None else ScreenedPattern(compiled, needles)
 
 
