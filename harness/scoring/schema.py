@@ -31,7 +31,8 @@ def _validators() -> tuple[jsonschema.Draft202012Validator, dict[str, jsonschema
     for name, field in schema["properties"].items():
         if isinstance(field, dict) and isinstance(field.get("items"), dict):
             items[name] = jsonschema.Draft202012Validator(field["items"])
-            outer["properties"][name]["items"] = {}
+            # removed, not emptied: `items: {}` would still walk every item to check nothing
+            del outer["properties"][name]["items"]
     return jsonschema.Draft202012Validator(outer), items
 
 
