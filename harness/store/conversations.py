@@ -35,6 +35,7 @@ from harness.conversations import ConversationRecord
 from harness.fixtures.load import load_corpus
 from harness.fixtures.problems import Problem, problems_from_validation_error
 from harness.store.migrations import MigrationError, migrate, pending_migrations
+from harness.store.transactions import transaction
 
 DEFAULT_STORE_PATH = Path("reports/conversations.duckdb")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -260,8 +261,7 @@ class ConversationStore:
 
     def add_token(self, token: TokenRecord, memberships: Iterable[str] = ()) -> None:
         """Record a token and, for a user token, the organisations its user belongs to."""
-        self._connection.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self._connection):
             self._connection.execute(
                 "INSERT INTO tokens (id, kind, secret_sha256, scopes, org_id, user_id) VALUES (?, ?, ?, ?, ?, ?)",
                 [token.id, token.kind, token.secret_sha256, list(token.scopes), token.org_id, token.user_id],
@@ -270,10 +270,6 @@ class ConversationStore:
                 self._connection.execute(
                     "INSERT INTO memberships VALUES (?, ?) ON CONFLICT DO NOTHING", [token.user_id, org_id]
                 )
-            self._connection.execute("COMMIT")
-        except BaseException:
-            self._connection.execute("ROLLBACK")
-            raise
 
     def token(self, token_id: str) -> TokenRecord | None:
         row = self._connection.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE id = ?", [token_id]).fetchone()

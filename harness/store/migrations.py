@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from harness.store.transactions import transaction
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -67,18 +69,13 @@ def migrate(connection: duckdb.DuckDBPyConnection, migrations: Sequence[Migratio
     if not pending:
         return []
     applied = []
-    connection.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(connection):
         connection.execute(_CREATE_TABLE)
         for migration in migrations:
             if migration.__name__ in pending:
                 migration(connection)
                 connection.execute("INSERT INTO migrations (name) VALUES (?)", [migration.__name__])
                 applied.append(migration.__name__)
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
     return applied
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from harness.store.migrations import migrate
+from harness.store.transactions import transaction
 
 DEFAULT_RESULTS_PATH = Path("reports/harness.duckdb")
 _JSON_OBJECT_LIMIT = 16 * 1024 * 1024  # DuckDB's default maximum_object_size
@@ -170,8 +171,7 @@ class ResultsStore:
     # -- runs ---------------------------------------------------------------------------------
     def create_run(self, run: RunRecord, fixtures: Sequence[tuple[str, str, dict]]) -> None:
         """Record a run and the exact fixtures it covers: (fixture_id, fixture_hash, fixture as JSON data)."""
-        self.db.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.db):
             self.db.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run.id, run.label, run.backend, run.model, run.base_url, run.prompt_id, run.prompt_version,
@@ -183,10 +183,6 @@ class ResultsStore:
                                                "fixture_hash": "VARCHAR", "fixture": "JSON"},
                               [{"run_id": run.id, "fixture_id": f, "fixture_hash": h, "fixture": j}
                                for f, h, j in fixtures])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def set_status(self, run_id: str, status: str, finished_at=None) -> None:
         self.db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", [status, finished_at, run_id])
@@ -234,26 +230,16 @@ class ResultsStore:
         job cache replays verbatim): each part is one object or several joined by commas. One
         transaction, so a crash between the two tables cannot leave a generation without its
         scores (resume would skip that job)."""
-        self.db.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.db):
             self._insert_json("generations", GENERATION_COLUMNS, generations_json, run_id)
             self._insert_json("scores", SCORE_COLUMNS, scores_json, run_id)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def replace_scores(self, run_id: str, scores_json: list[bytes], rows: list[dict]) -> None:
         """All scores of a run at once: JSON bodies without run id (runner format) plus full rows."""
-        self.db.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.db):
             self.db.execute("DELETE FROM scores WHERE run_id = ?", [run_id])
             self._insert_json("scores", SCORE_COLUMNS, scores_json, run_id)
             self._bulk_insert("scores", SCORE_COLUMNS, rows)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def done_jobs(self, run_id: str) -> set[tuple[str, int]]:
         rows = self.db.execute("SELECT fixture_id, repeat FROM generations WHERE run_id = ?", [run_id]).fetchall()
