@@ -205,7 +205,13 @@ async def build_brief(
     from harness.backends.base import GenerationRequest, ModelSettings
 
     request = GenerationRequest(conversation, prompt, settings or ModelSettings(), repeat)
-    generation = await backend.generate(request)
+    return brief_from(conversation, await backend.generate(request), options)
+
+
+def brief_from(
+    conversation: ConversationRecord, generation: Generation, options: AssemblyOptions = AssemblyOptions()
+) -> BriefResult:
+    """The portal assembled from a generation's draft (none if the backend gave no draft)."""
     if generation.draft is None:
         return BriefResult(None, generation)
     assembled = assemble_portal(conversation, generation.draft, options)

@@ -34,7 +34,7 @@ from harness.backends.base import (
     ModelSettings,
 )
 from harness.backends.cache import MAX_REMEMBERED_DIGESTS, CachedBackend, cache_key, is_model_answer
-from harness.brief import AssemblyOptions, BriefResult, assemble_portal
+from harness.brief import AssemblyOptions, BriefResult, brief_from
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
 from harness.scoring import score_generation, scorer_versions
@@ -150,16 +150,13 @@ def finish_json(fixture: Fixture, row: dict, mask_transcript: bool) -> tuple[byt
 
 
 def assemble(fixture: Fixture, generation: Generation, options: AssemblyOptions) -> BriefResult:
-    """The second half of `build_brief`, apart so it can run where the brief is scored: the
-    portal from the generation's draft. An exception in assembly (a bug) costs its job, not the
-    run, and is recorded as a backend failure, like an exception in the backend."""
-    if generation.draft is None:
-        return BriefResult(None, generation)
+    """`brief_from` (the second half of `build_brief`), where the brief is scored. An exception in
+    assembly (a bug) costs its job, not the run, and is recorded as a backend failure, like an
+    exception in the backend."""
     try:
-        assembled = assemble_portal(fixture.conversation, generation.draft, options)
+        return brief_from(fixture.conversation, generation, options)
     except Exception as exc:
         return BriefResult(None, _failed_generation(exc, generation.latency_seconds))
-    return BriefResult(assembled.portal, generation, assembled.notes)
 
 
 def finish_generation(fixture: Fixture, repeat: int, generation: Generation, options: AssemblyOptions,
