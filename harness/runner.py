@@ -33,7 +33,7 @@ from harness.backends.base import (
     GenerationRequest,
     ModelSettings,
 )
-from harness.backends.cache import MAX_REMEMBERED_DIGESTS, CachedBackend, cache_key, is_model_answer
+from harness.backends.cache import CachedBackend, IdentityMemo, cache_key, is_model_answer
 from harness.brief import AssemblyOptions, BriefResult, brief_from
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
@@ -69,22 +69,14 @@ class RunOptions:
     settings: ModelSettings = field(default_factory=ModelSettings)
 
 
-_FIXTURE_HASHES: dict[int, tuple[Fixture, str]] = {}
-
-
-def fixture_hash(fixture: Fixture) -> str:
-    # A run hashes each fixture several times (its fixture set, its stored fixtures, every job's
-    # cache key) and a process may run the same fixtures again; fixtures are frozen, so the hash
-    # is remembered by identity, holding the fixture so its id is not reused.
-    known = _FIXTURE_HASHES.get(id(fixture))
-    if known is not None and known[0] is fixture:
-        return known[1]
-    if len(_FIXTURE_HASHES) >= MAX_REMEMBERED_DIGESTS:
-        _FIXTURE_HASHES.clear()
+def _fixture_digest(fixture: Fixture) -> str:
     canonical = json.dumps(fixture.model_dump(mode="json", exclude_unset=True), sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
-    _FIXTURE_HASHES[id(fixture)] = (fixture, digest)
-    return digest
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# A run hashes each fixture several times (its fixture set, its stored fixtures, every job's cache
+# key) and a process may run the same fixtures again; fixtures are frozen, so once is enough.
+fixture_hash = IdentityMemo(_fixture_digest)
 
 
 def fixture_set_hash(fixtures: Sequence[Fixture]) -> str:

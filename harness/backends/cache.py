@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness.backends.base import (
@@ -39,6 +39,26 @@ _SCHEMA = (
     # with the same inputs and scorer versions needs no model call and no scoring either.
     "CREATE TABLE IF NOT EXISTS job_results (key TEXT PRIMARY KEY, rows TEXT NOT NULL)",
 )
+
+
+class IdentityMemo:
+    """`compute(obj)` remembered per object, for frozen records hashed again and again (every
+    repeat of a fixture). Keyed by identity (records are not hashable), holding the object so its
+    id is not reused; forgotten wholesale past `limit`, since a long-lived process sees new ones."""
+
+    def __init__(self, compute: Callable[[object], str], limit: int = MAX_REMEMBERED_DIGESTS) -> None:
+        self._compute, self._limit = compute, limit
+        self._known: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, obj: object) -> str:
+        known = self._known.get(id(obj))
+        if known is not None and known[0] is obj:
+            return known[1]
+        if len(self._known) >= self._limit:
+            self._known.clear()
+        value = self._compute(obj)
+        self._known[id(obj)] = (obj, value)
+        return value
 
 
 def conversation_hash(conversation: ConversationRecord) -> str:
@@ -128,9 +148,8 @@ class CachedBackend:
         self.name = inner.name
         self.cache = cache
         self.identity = identity if identity is not None else backend_identity(inner)
-        # A run asks for each conversation once per repeat; hashing it once is enough. Keyed by
-        # identity (records are not hashable), holding the record so its id is not reused.
-        self._digests: dict[int, tuple[ConversationRecord, str]] = {}
+        # A run asks for each conversation once per repeat; hashing it once is enough.
+        self.conversation_digest = IdentityMemo(conversation_hash)
 
     async def generate(self, request: GenerationRequest) -> Generation:
         key = cache_key(self.name, self.identity, request, self.conversation_digest(request.conversation))
@@ -144,16 +163,6 @@ class CachedBackend:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-    def conversation_digest(self, conversation: ConversationRecord) -> str:
-        known = self._digests.get(id(conversation))
-        if known is not None and known[0] is conversation:
-            return known[1]
-        if len(self._digests) >= MAX_REMEMBERED_DIGESTS:  # a long-lived backend sees new records forever
-            self._digests.clear()
-        digest = conversation_hash(conversation)
-        self._digests[id(conversation)] = (conversation, digest)
-        return digest
 
 
 # What the model itself answered: a replay gives the same sample. Transient failures, client
