@@ -17,6 +17,7 @@ import re._constants as sre
 import re._parser as sre_parse
 
 from harness.needles import ScreenedPattern, needles_of
+from harness.prefixes import factor_choices
 
 _CATEGORIES = {
     sre.CATEGORY_DIGIT: r"\d",
@@ -35,13 +36,28 @@ class _Unknown(Exception):
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern | ScreenedPattern:  # a drop-in for re.compile
-    """The pattern with its first-character look-ahead, behind its needles (`harness.needles`)."""
+    """The pattern with its first-character look-ahead and its choices of words factored
+    (`harness.prefixes`), behind its needles (`harness.needles`)."""
     try:
         screen, needles = _screen(pattern, flags), needles_of(pattern, flags)
+        body = factor_choices(pattern, flags)
+        compiled = re.compile(body if screen is None else f"(?={screen})(?:{body})", flags)
     except Exception:  # re._parser is private API: should it ever change, patterns still work, unscreened
-        return re.compile(pattern, flags)
-    compiled = re.compile(pattern if screen is None else f"(?={screen})(?:{pattern})", flags)
-    return compiled if needles is None else ScreenedPattern(compiled, needles)
+        compiled, needles = re.compile(pattern, flags), None
+    result = compiled if needles is None else ScreenedPattern(compiled, needles)
+    _AUTHORED[id(result)] = (result, pattern)
+    return result
+
+
+# What each compiled pattern was written as, for the tests that compare it with plain `re`.
+# Patterns are compiled once, at import: this holds a few hundred strings.
+_AUTHORED: dict[int, tuple[object, str]] = {}
+
+
+def authored(compiled: re.Pattern | ScreenedPattern) -> str:
+    """The pattern as its author wrote it, before screens and factoring."""
+    entry = _AUTHORED.get(id(compiled))
+    return entry[1] if entry is not None and entry[0] is compiled else compiled.pattern
 
 
 def first_characters(pattern: re.Pattern) -> str | None:
