@@ -87,8 +87,9 @@ _FOLDED = "\x00folded:"  # marks class items that came from inside a (?i:...) gr
 
 
 def _engine_skips_ahead(parsed, flags: int) -> bool:
-    """Whether `re` already scans for the first character itself: a pattern that starts with a
-    class, a literal or a choice of literals (case-sensitive), where a look-ahead only adds work."""
+    """Whether `re` already scans for the first character itself, or fails at it as fast: a pattern
+    that starts with a class, a repeated class, a literal or a choice of literals (case-sensitive),
+    where a look-ahead only adds work."""
     sequence = parsed
     while sequence and sequence[0][0] is sre.SUBPATTERN:
         _group, add_flags, del_flags, sequence = sequence[0][1]
@@ -98,6 +99,8 @@ def _engine_skips_ahead(parsed, flags: int) -> bool:
     op, av = sequence[0]
     if op is sre.IN:
         return True
+    if op in _REPEATS and av[0] >= 1 and len(av[2]) == 1 and av[2][0][0] in (sre.IN, sre.LITERAL):
+        return True  # `[a-z0-9]+`: the repeat fails at a wrong first character as fast as a look-ahead
     if flags & re.IGNORECASE:
         return False
     if op is sre.LITERAL:
