@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from harness import fastre
-from harness.backends.rules.sentences import Sentence, cased_slice, safe_quote, split_sentences, words
+from harness.backends.rules.sentences import Sentence, cased_slice, mentions_any, safe_quote, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding
 from harness.contract import MarkerType
 
@@ -189,9 +189,11 @@ def find_commitments(view: CallView) -> list[Commitment]:
     """One `Commitment` per assistant message that promises something, in call order."""
     found = []
     for turn in view.assistant_turns:
-        if _PROMISE_WORDS.isdisjoint(words(turn.lower)):
+        vocabulary = words(turn.lower)
+        promise_words = _PROMISE_WORDS & vocabulary
+        if not promise_words:
             continue
-        promises = [s for s in split_sentences(turn.lower) if _is_promise(s)]
+        promises = [s for s in split_sentences(turn.lower) if _is_promise(s, promise_words, vocabulary)]
         if not promises:
             continue
         judged = [(sentence, _exceeds(sentence.text)) for sentence in promises]
@@ -211,22 +213,23 @@ def commitment_markers(commitments: list[Commitment]) -> list[MarkerFinding]:
     return [MarkerFinding(c.message, MarkerType.AI_COMMITMENT, c.description) for c in commitments]
 
 
-def _is_promise(sentence: Sentence) -> bool:
+def _is_promise(sentence: Sentence, promise_words: frozenset[str], vocabulary: frozenset[str]) -> bool:
+    """`promise_words` and `vocabulary`: the promise words and all the words of the sentence's
+    turn, which screen the sentence (`mentions_any`)."""
     text = sentence.text
-    if sentence.is_question or _PROMISE_WORDS.isdisjoint(words(text)):
+    if sentence.is_question or not mentions_any(text, promise_words):
         return False  # "would you like me to ...?", "shall I ...?"
     if "code" in text and _VERIFICATION_CODE.search(text):
         return False
     if _CALLER_CONDITION.search(text) and not _ASSURANCE.search(text):
         return False
-    denied = _DENIED_ASSURANCE.search(text) if not _ASSURANCE_WORDS.isdisjoint(words(text)) else None
+    denied = _DENIED_ASSURANCE.search(text) if not _ASSURANCE_WORDS.isdisjoint(vocabulary) else None
     if denied:
         # "I can't promise it'll be approved, but I'll submit it today": only the rest can promise.
         rest = re.search(r"(,? but |; )", text[denied.end():])
         if rest is None:
             return False
         text = text[denied.end() + rest.end():]
-    vocabulary = words(text)
     for triggers, pattern in _PROMISE_SHAPES:
         if not triggers.isdisjoint(vocabulary) and pattern.search(text):
             return True

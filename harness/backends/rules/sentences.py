@@ -71,6 +71,19 @@ def words(text: str) -> frozenset[str]:
     return found
 
 
+def mentions_any(text: str, screen_words: frozenset[str]) -> bool:
+    """Whether any of `screen_words` occurs in `text`, as a substring.
+
+    A sentence's words are among its turn's (no word spans a sentence end), so the screen words a
+    turn has screen each of its sentences: more loosely than the sentence's own words would,
+    never wrongly, and without tokenising every sentence.
+    """
+    for word in screen_words:  # noqa: SIM110 - a plain loop: `any` over a generator costs a third more
+        if word in text:
+            return True
+    return False
+
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
 
 
@@ -80,7 +93,7 @@ def cased_slice(original: str, start: int, end: int) -> str:
     `Turn.lower` only lower-cases, straightens quotes and collapses spaces, so the same steps
     without lower-casing line up character for character; if they do not, the lower text is used.
     """
-    cased = " ".join(original.translate(_QUOTES).split())
+    cased = " ".join((original if original.isascii() else original.translate(_QUOTES)).split())
     if len(cased) != len(cased.lower()):
         return cased.lower()[start:end]
     return cased[start:end]

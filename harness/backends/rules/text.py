@@ -15,7 +15,9 @@ _ALNUM = fastre.compile(r"[a-z0-9]+")
 
 def normalise(text: str) -> str:
     """Lower case, straight quotes, single spaces: what every rule pattern is written against."""
-    return " ".join(text.translate(_QUOTES).lower().split())
+    if not text.isascii():  # curly quotes and dashes are not ASCII: most turns need no translation
+        text = text.translate(_QUOTES)
+    return " ".join(text.lower().split())
 
 
 @dataclass(frozen=True)

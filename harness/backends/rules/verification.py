@@ -22,7 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from harness import fastre
-from harness.backends.rules.sentences import Sentence, split_sentences, words
+from harness.backends.rules.sentences import Sentence, mentions_any, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType
 from harness.privacy import digit_runs
@@ -248,20 +248,20 @@ def _on_caller_turn(walk: _Walk, turn: Turn) -> None:
 def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> None:
     sentences = split_sentences(turn.lower)
     vocabulary = words(turn.lower)
-    # Cheap screens: most turns contain none of the words a pass, a failure or a request needs.
-    may_pass = not _PASS_WORDS.isdisjoint(vocabulary)
+    # Cheap screens: most turns contain none of the words a pass, a failure or a request needs,
+    # and the screen words a turn has then screen its sentences (`mentions_any`).
+    pass_words = _PASS_WORDS & vocabulary
     may_fail = bool(walk.asked_at) and not _FAIL_WORDS.isdisjoint(vocabulary)
-    may_ask = not _ASK_WORDS.isdisjoint(vocabulary)
-    # A sentence's words are a subset of its turn's (no word spans a sentence end), so these
-    # turn-level screens spare reading most sentences word by word.
-    may_disclose = not _DETAIL_WORDS.isdisjoint(vocabulary) or _DIGIT_OR_MONEY.search(turn.lower) is not None
-    may_look_up = not _LOOKUP_WORDS.isdisjoint(vocabulary)
-    asked_here = [s for s in sentences if may_ask and not _ASK_WORDS.isdisjoint(words(s.text))
+    ask_words = _ASK_WORDS & vocabulary
+    detail_words = _DETAIL_WORDS & vocabulary
+    may_disclose = bool(detail_words) or _DIGIT_OR_MONEY.search(turn.lower) is not None
+    lookup_words = _LOOKUP_WORDS & vocabulary
+    asked_here = [s for s in sentences if ask_words and mentions_any(s.text, ask_words)
                   and _asks_for_verification(s) and not (may_fail and _FAIL.search(s.text))]
     disclosed = in_record = False
     for sentence in sentences:
         text = sentence.text
-        if may_pass and not _PASS_WORDS.isdisjoint(words(text)) \
+        if pass_words and mentions_any(text, pass_words) \
                 and _is_pass(sentence, asked_here, attempted=bool(walk.asked_at or asked_here)):
             if walk.verified_at is None:
                 walk.verified_at = turn.index
@@ -279,13 +279,13 @@ def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> No
         elif may_fail and _RETRY.search(text):
             walk.retried = True
         elif may_disclose and not (sentence.is_question and asked_here) \
-                and _is_disclosure(sentence, in_record, recent_caller):
+                and _is_disclosure(sentence, detail_words, in_record, recent_caller):
             disclosed = True
             if walk.verified_at is None and turn.index not in walk.unverified_disclosures:
                 walk.unverified_disclosures.append(turn.index)
         # "I've found the account. The balance is ..." - the lookup carries to the next sentences.
         in_record = in_record or (
-            may_look_up and not _LOOKUP_WORDS.isdisjoint(words(text)) and bool(_LOOKUP_CUE.search(text))
+            bool(lookup_words) and mentions_any(text, lookup_words) and bool(_LOOKUP_CUE.search(text))
         )
     if disclosed:
         walk.disclosures.append(turn.index)
@@ -316,10 +316,13 @@ def _details_asked(text: str) -> list[str]:
     return [label for label, pattern in _DETAIL_PATTERNS if label != "identity check" and pattern.search(text)]
 
 
-def _is_disclosure(sentence: Sentence, in_record: bool, recent_caller: list[Turn]) -> bool:
-    """An account-specific fact, in a sentence that looks something up (or follows one that did)."""
+def _is_disclosure(
+    sentence: Sentence, detail_words: frozenset[str], in_record: bool, recent_caller: list[Turn]
+) -> bool:
+    """An account-specific fact, in a sentence that looks something up (or follows one that did).
+    `detail_words`: the detail words of the sentence's turn."""
     text = sentence.text
-    if _DETAIL_WORDS.isdisjoint(words(text)) and not _DIGIT_OR_MONEY.search(text):
+    if not mentions_any(text, detail_words) and not _DIGIT_OR_MONEY.search(text):
         return False
     if not (in_record or _LOOKUP_CUE.search(text) or _FACT_CUE.search(text)) or _GENERAL.search(text):
         return False
