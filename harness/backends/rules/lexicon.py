@@ -14,6 +14,7 @@ what keeps a 400-message call inside its time budget. Phrase syntax, one phrase 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ def _word_matches(token: str, alternatives: tuple[str, ...]) -> bool:
 
 class Lexicon:
     def __init__(self, families: Mapping[str, Iterable[str]]) -> None:
+        self.families = {family: tuple(phrases) for family, phrases in families.items()}  # as written
         self._single: dict[str, tuple[str, ...]] = {}  # one plain word -> its families: a dict lookup
         # Phrases of plain words, every spelling spelled out: a dict lookup of a token slice, tried
         # only where the first two tokens start one, and only at the lengths that start with them.
@@ -59,7 +61,7 @@ class Lexicon:
         self._exact: dict[str, list[_Phrase]] = {}  # phrases with a stem or number after the first word
         stemmed: list[tuple[str, _Phrase]] = []  # first word a stem: (stem, phrase)
         numbered: list[_Phrase] = []  # first word a number
-        for family, phrases in families.items():
+        for family, phrases in self.families.items():
             for text in phrases:
                 phrase = _Phrase(family, tuple(tuple(word.split("|")) for word in text.split()))
                 if all(_is_plain(word) for word in phrase.words):
@@ -72,9 +74,10 @@ class Lexicon:
                         stemmed.append((first[:-1], phrase))
                     else:
                         self._exact.setdefault(first, []).append(phrase)
-        self._numbered = tuple(numbered)
+        self._numbered = tuple((phrase, _needed_words(phrase)) for phrase in numbered)
         self._stemmed = tuple(stemmed)
         self._stems = tuple(dict.fromkeys(stem for stem, _ in stemmed))  # str.startswith takes a tuple
+        self._stem_starts = re.compile(rf" (?:{'|'.join(map(re.escape, self._stems))})")
         self._starters = (
             frozenset(self._single) | frozenset(pair[0] for pair in self._lengths) | frozenset(self._exact)
         )
@@ -111,9 +114,15 @@ class Lexicon:
                 for phrase in exact.get(token, ()):
                     if self._matches_at(tokens, i, phrase):
                         hits.setdefault(phrase.family, []).append(i)
-        stemmed, stems, numbered = self._stemmed, self._stems, self._numbered
-        if stems or numbered:
-            for i, token in enumerate(tokens):
+        # Phrases starting with a stem or a number: tried only at the tokens that can start one.
+        stemmed, stems = self._stemmed, self._stems
+        numbered = self._numbered_in(tokens)
+        starts = self._stem_starts_in(tokens) if stems else []
+        if numbered and (not NUMBER_WORDS.isdisjoint(tokens) or any(map(str.isdigit, tokens))):
+            starts += [i for i, token in enumerate(tokens) if token.isdigit() or token in NUMBER_WORDS]
+        if starts:
+            for i in sorted(set(starts)):
+                token = tokens[i]
                 candidates = ()
                 if stems and token.startswith(stems):  # one C call screens every stem at once
                     candidates = list(dict.fromkeys(phrase for stem, phrase in stemmed if token.startswith(stem)))
@@ -126,6 +135,17 @@ class Lexicon:
                 positions.sort()
         return hits
 
+    def _stem_starts_in(self, tokens: Sequence[str]) -> list[int]:
+        """Positions of the tokens that start with a stem: one regex scan of the joined tokens
+        instead of a `startswith` per token (most turns have none)."""
+        joined = " " + " ".join(tokens)  # tokens hold no spaces: the space before token n is the n-th
+        return [joined.count(" ", 0, match.start()) for match in self._stem_starts.finditer(joined)]
+
+    def _numbered_in(self, tokens: Sequence[str]) -> list[_Phrase]:
+        """The numbered phrases the turn could hold: "# times" needs a "times" in it. Numbers are
+        common ("one", "many", a date); a number followed by a phrase's words is rare."""
+        return [phrase for phrase, needed in self._numbered if needed is None or not needed.isdisjoint(tokens)]
+
     @staticmethod
     def _matches_at(tokens: Sequence[str], i: int, phrase: _Phrase) -> bool:
         words = phrase.words
@@ -134,6 +154,12 @@ class Lexicon:
         # the first word matched to be in this bucket (exactly, or by stem or number: recheck those)
         start = 1 if len(words[0]) == 1 and words[0][0] == tokens[i] else 0
         return all(_word_matches(tokens[i + k], words[k]) for k in range(start, len(words)))
+
+
+def _needed_words(phrase: _Phrase) -> frozenset[str] | None:
+    """The alternatives of the phrase's first plain word after its first: a turn that holds the
+    phrase holds one of them. None when no later word is plain."""
+    return next((frozenset(word) for word in phrase.words[1:] if _is_plain(word)), None)
 
 
 def _is_plain(alternatives: tuple[str, ...]) -> bool:

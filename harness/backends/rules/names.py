@@ -79,14 +79,15 @@ _FILLERS = frozenset(
     }
 )
 
-_INTRODUCTION = fastre.compile(
+_INTRODUCTION_PATTERN = (  # in lower case: matched case-blind, or as it is on lower-cased text
     # the longer alternatives first: "i'm his son, X" must not stop at "i'm"
     rf"\b(?:i'?m (?:his|her|their|the) {_RELATION}|my (?:full |first |last |legal )?name(?:'s| is| was)|"
     r"(?:the )?name(?:'s| is)|this is|it's|it is|call me|i'm|i am|(?:last|first|sur) ?name(?:'s| is)?|"
     r"that's me|(?:it's|it'd be|it should be) under(?: the name)?)"
-    r",?\s+(?:(?:uh|um|er),?\s+)?",
-    re.I,
+    r",?\s+(?:(?:uh|um|er),?\s+)?"
 )
+_INTRODUCTION = fastre.compile(_INTRODUCTION_PATTERN, re.I)
+_INTRODUCTION_IN_LOWER_CASE = fastre.compile(_INTRODUCTION_PATTERN)
 # Within a turn that already gave a name: "Bex, well, Rebecca", "Jon, I mean John".
 _SELF_CORRECTION = fastre.compile(r"\b(?:well|i mean|or rather|actually|sorry)[,]?\s+", re.I)
 _OTHER_PERSON = fastre.compile(
@@ -96,6 +97,7 @@ _NAME_QUESTION = fastre.compile(
     r"\bname\b[^.!]*\?|\b(?:who (?:am i|i'm) (?:speaking|talking) (?:with|to)|who's calling|who is calling)",
     re.I,
 )
+_QUESTION_WORDS = frozenset({"name", "who"})
 _CORRECTION_CUE = fastre.compile(
     r"\b(?:not|no|actually|sorry|it's spelled|spelled|with an?|wrong|misspelled|correct(?:ion)?)\b", re.I
 )
@@ -165,33 +167,40 @@ def _asked_for_name(view: CallView, turn: Turn) -> bool:
     return (
         previous is not None
         and previous.index == turn.index - 1
+        # every question the pattern knows has "name" or "who" as a word: most turns have neither
+        and not _QUESTION_WORDS.isdisjoint(previous.alnum_runs)
         and bool(_NAME_QUESTION.search(previous.text))
     )
 
 
 def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
     """Name spans the caller gives as their own in one turn, in order."""
-    if not asked and not _INTRODUCTION.search(text):
+    intros = _introductions(text)
+    if not asked and not intros:
         return []  # no question and no introduction: nothing here can start a name
     spans: list[str] = []
     first_names: list[str] = []  # spans introduced as "first name X"
-    intros = {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
     # Unasked, nothing before the first introduction can start a name (and no span exists yet):
     # the tokens before it are not even read.
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text, 0 if asked else min(intros))]
     corrections = {m.end() for m in _SELF_CORRECTION.finditer(text)}
     first = 0 if asked else next((i for i, (_w, start) in enumerate(tokens) if start in intros), len(tokens))
+    # An answer's name can lead it, after nothing but fillers ("uh, yeah, it's"): the words up to
+    # the first other one, found once rather than re-read for every later word.
+    last_leading = _first_not_filler(tokens) if asked else -1
     for i in range(first, len(tokens)):
         start = tokens[i][1]
         introduced = start in intros or (bool(spans) and start in corrections)
-        leading = asked and _only_fillers_before(tokens, i)
+        leading = i <= last_leading
         after_break = bool(spans) and i > 0 and tokens[i - 1][0] in ".,;"
         if not (introduced or leading or after_break):
             continue
-        if _OTHER_PERSON.search(text[:start]):
-            continue
         span = _name_span(tokens, i, expected=asked or (introduced and opening), leading=leading)
         if not span:
+            continue
+        # Tested after the span: it rules out few words, each at the cost of reading the whole
+        # text before it, where the span test rules out most at once.
+        if _OTHER_PERSON.search(text[:start]):
             continue
         if after_break and not (introduced or leading) and not _shares_a_word(span, spans):
             continue  # "Lucia. Lucia Ferraro", "Campbell. Marcia Campbell": the same name again, fuller
@@ -199,6 +208,15 @@ def _names_in_turn(text: str, *, asked: bool, opening: bool) -> list[str]:
         if "first" in intros.get(start, ""):
             first_names.append(span)
     return spans + _first_and_family(first_names, spans)
+
+
+def _introductions(text: str) -> dict[int, str]:
+    """Where each introduction ends -> its words in lower case. The pattern runs a third faster
+    matching case exactly, so an ASCII text is matched lower-cased (same length, same offsets);
+    another, where lower-casing may change a length, case-blind."""
+    if text.isascii():
+        return {m.end(): m.group() for m in _INTRODUCTION_IN_LOWER_CASE.finditer(text.lower())}
+    return {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
 
 
 def _shares_a_word(span: str, spans: list[str]) -> bool:
@@ -214,8 +232,10 @@ def _first_and_family(first_names: list[str], spans: list[str]) -> list[str]:
     return [f"{first_names[0]} {family[0]}"] if family else []
 
 
-def _only_fillers_before(tokens: list[tuple[str, int]], i: int) -> bool:
-    return all(w.lower() in _FILLERS or w in ".,;:" for w, _ in tokens[:i])
+def _first_not_filler(tokens: list[tuple[str, int]]) -> int:
+    """The position of the first word that is not a filler or a pause: only the tokens up to it
+    have nothing but fillers before them."""
+    return next((i for i, (w, _) in enumerate(tokens) if not (w.lower() in _FILLERS or w in ".,;:")), len(tokens))
 
 
 def _name_span(tokens: list[tuple[str, int]], i: int, *, expected: bool, leading: bool) -> str | None:
@@ -277,6 +297,8 @@ def _merge_correction(old: str, new: str) -> str:
 
 def _spellings(text: str) -> list[tuple[str, bool]]:
     """Letter-by-letter spellings ("T O M A S Z"), each with whether it was given as a surname."""
+    if text.islower():  # no capital letters, so none spelled (a lower-case transcript)
+        return []
     found = []
     for match in _SPELLED.finditer(text):
         letters = "".join(re.findall(r"[A-Z]", match.group()))
@@ -357,6 +379,10 @@ def _with_assistant_spelling(view: CallView, chosen: NameEvidence) -> str:
     parts = chosen.name.split()
     later = [turn for turn in view.assistant_turns if turn.index > chosen.message]
     for turn in later:
+        # Either reading below finds the caller's name (or its fuller form) in the turn: a turn
+        # that does not hold it as text is skipped before any pattern runs over it.
+        if parts[0].lower() not in turn.lower:
+            continue
         for match in _ADDRESS.finditer(turn.text):
             addressed = match.group(1)
             # the same name, or the full form of a short one the caller used ("Ray" -> "Raymond")
@@ -367,6 +393,8 @@ def _with_assistant_spelling(view: CallView, chosen: NameEvidence) -> str:
                 parts[0] = addressed
     if len(parts) == 1:
         for turn in view.assistant_turns:
+            if parts[0].lower() not in turn.lower:
+                continue
             for first, last in _FULL_NAME.findall(turn.text):
                 if parts[0].lower() in (first.lower(), last.lower()) and _known_given_name(first.lower()):
                     return f"{first} {last}"

@@ -14,10 +14,19 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    N_SCALAR,
+    NEGATE,
+    SentimentIntensityAnalyzer,
+    SentiText,
+)
+
 from harness import fastre
 from harness.backends.rules.lexicon import Lexicon, tokens_of
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role, SentimentLevel
+from harness.needles import ScreenedPattern
 
 # Heat at or above each bound reaches that level (calm below the first).
 # Calibrated once on the corpus with round numbers (a finer fit only memorises it).
@@ -314,7 +323,9 @@ _KNOWN_ACRONYMS = frozenset(
     cvv cvc otp er icu mri ct gp nhs ev ups dhl fedex usps am pm llc
 """.split()
 )
-_CAPS_WORD = fastre.compile(r"\b[A-Z]{3,}(?:'[A-Z]+)?\b")
+# A word in capitals: `\b[A-Z]{3,}(?:'[A-Z]+)?\b`, written to start with its class (the boundary
+# checked behind the first capital) so that `re` skips from capital to capital, at 2.5x the speed.
+_CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}(?:'[A-Z]+)?\b")
 
 
 @dataclass(frozen=True)
@@ -362,7 +373,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     cues: set[str] = set()
     heat = 0.0
     complaint = "complaint context" in found
-    sarcastic = complaint and ("sarcasm" in found or _praise_opens_a_sentence(lower))
+    sarcastic = complaint and ("sarcasm" in found or _praise_opens_a_sentence(lower, tokens))
     if sarcastic:
         cues.add("sarcasm")
         heat += 1.2
@@ -399,7 +410,9 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
     return heat, frozenset(cues)
 
 
-def _praise_opens_a_sentence(lower: str) -> bool:
+def _praise_opens_a_sentence(lower: str, tokens: list[str]) -> bool:
+    if _PRAISE.isdisjoint(tokens):  # the turn's tokens are its sentences' tokens
+        return False
     for sentence in _SENTENCE_BREAK.split(lower):
         words = [w for w in tokens_of(sentence)[:3] if w not in _OPENER_FILLERS]
         if words and words[0] in _PRAISE:
@@ -423,8 +436,10 @@ def _echoes_assistant(turn: Turn, previous_assistant: Turn | None) -> bool:
     words = _WORDS.findall(first.group())
     if not 1 <= len(words) <= 5 or words[0] in {"yes", "yeah", "ok", "okay", "no", "sure", "thanks", "right"}:
         return False
-    told = set(_WORDS.findall(previous_assistant.lower))
-    return all(word in told for word in words)
+    told = previous_assistant.lower
+    if not all(word in told for word in words):  # as text first: most fail that already, and it is
+        return False  # a fraction of splitting the assistant's turn into words
+    return set(words) <= set(_WORDS.findall(told))
 
 
 def sentiment_markers(view: CallView, reading: SentimentReading) -> list[MarkerFinding]:
@@ -518,14 +533,78 @@ def _vader_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]
 
 
 @cache
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+def _vader() -> _Vader:
+    return _Vader()
 
-    return SentimentIntensityAnalyzer()
+
+class _Vader(SentimentIntensityAnalyzer):
+    """VADER's scores without its per-call waste, which made it the costliest step of a brief:
+    two helpers lower-case the whole word list again for every lexicon word they look at
+    (quadratic in the turn's length), and the emoji pass rebuilds the text a character at a time.
+    Only those steps are replaced, and they hand VADER's own rules the same words: every score is
+    VADER's (tests compare them on every corpus text)."""
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        sentitext = SentiText(self._describe_emoji(text))
+        words = sentitext.words_and_emoticons
+        lexicon = self.lexicon
+        sentiments: list[float] = []
+        for i, item in enumerate(words):
+            lower = item.lower()
+            # VADER scores 0 for a word outside its lexicon, a booster and the "kind" of "kind of"
+            # without looking around them; they are most of a turn's words: no call for each.
+            if lower not in lexicon or lower in BOOSTER_DICT or (lower == "kind" and _next_is_of(words, i)):
+                sentiments.append(0)
+            else:
+                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+        return self.score_valence(self._but_check(words, sentiments), sentitext.text)
+
+    def _describe_emoji(self, text: str) -> str:
+        """VADER's emoji pass: each emoji character becomes its description, after a space (the
+        text goes on unspaced after it). VADER adds the space only where there is none, but it
+        splits the text at spaces next, so one more changes nothing."""
+        emojis = self.emojis  # VADER looks up one character at a time; no emoji is ASCII
+        if text.isascii() or emojis.keys().isdisjoint(text):
+            return text.strip()
+        return "".join(" " + emojis[c] if c in emojis else c for c in text).strip()
+
+    @staticmethod
+    def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+        """VADER's rule for the word `start_i + 1` places before word `i`, as VADER writes it, but
+        lower-casing only the words it reads, and testing for a negation with a set lookup where
+        `negated([word])` scans its list of negations."""
+        before = [word.lower() for word in words[max(0, i - 3) : i]][::-1]  # before[0] = words[i - 1]
+        if start_i == 1:
+            if before[1] == "never" and before[0] in ("so", "this"):
+                return valence * 1.25
+            if before[1] == "without" and before[0] == "doubt":
+                return valence
+        elif start_i == 2:
+            if (before[2] == "never" and before[1] in ("so", "this")) or before[0] in ("so", "this"):
+                return valence * 1.25
+            if before[2] == "without" and (before[1] == "doubt" or before[0] == "doubt"):
+                return valence
+        word = before[start_i]
+        return valence * N_SCALAR if word in _NEGATIONS or "n't" in word else valence
+
+    # Idioms span three words back and two ahead of word `i`: given just that window (and `i`
+    # within it), VADER's own code lower-cases six words, not the whole turn.
+    @staticmethod
+    def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+        if i < 3:  # never so from sentiment_valence; VADER would read words[i - 3] from the end
+            return SentimentIntensityAnalyzer._special_idioms_check(valence, words, i)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, words[i - 3 : i + 3], 3)
+
+
+_NEGATIONS = frozenset(NEGATE)
+
+
+def _next_is_of(words: list[str], i: int) -> bool:
+    return i + 1 < len(words) and words[i + 1].lower() == "of"
 
 
 @cache
-def _profanity_words() -> tuple[frozenset[str], re.Pattern]:
+def _profanity_words() -> tuple[frozenset[str], re.Pattern | ScreenedPattern]:
     """better-profanity's curated word list, matched by word lookup: the library's own matcher
     tries every spelling variant and costs ~90 ms a sentence, far too slow for a 400-turn call."""
     from importlib.resources import files
@@ -535,8 +614,8 @@ def _profanity_words() -> tuple[frozenset[str], re.Pattern]:
     )
     words = frozenset(e.strip().lower() for e in entries if e.strip() and " " not in e.strip())
     phrases = [e.strip().lower() for e in entries if " " in e.strip()]
-    # any of the phrases anywhere in the text, as one scan (a choice of literals is fast in `re`)
-    return words, re.compile("|".join(map(re.escape, phrases)) or "(?!)")
+    # any of the phrases anywhere in the text: one scan, behind a substring screen (fastre)
+    return words, fastre.compile("|".join(map(re.escape, phrases)) or "(?!)")
 
 
 def _profane(lower: str, tokens: list[str]) -> bool:
