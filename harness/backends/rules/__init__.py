@@ -20,10 +20,10 @@ from harness.backends.rules.parties import detect_third_party
 from harness.backends.rules.regulatory import compliance_flags
 from harness.backends.rules.sentiment import read_sentiment, sentiment_markers
 from harness.backends.rules.summary import Findings, call_summary, next_steps, transfer_reason
-from harness.backends.rules.text import CallView
+from harness.backends.rules.text import CallView, MarkerFinding
 from harness.backends.rules.verification import identity_markers, track_verification
-from harness.brief import MAX_INFORMATION, MAX_MARKERS, Draft, DraftFlag, DraftMarker
-from harness.contract import InformationItem, MarkerType, Sentiment
+from harness.brief import MAX_INFORMATION, MAX_MARKERS, Draft
+from harness.contract import MarkerType
 from harness.conversations import ConversationRecord
 
 RULES_MODEL = "rules"
@@ -55,26 +55,26 @@ def draft_for(conversation: ConversationRecord) -> Draft:
         *escalation_markers(escalation),
         *key_info_markers(facts, view),
     ]
-    information = [InformationItem(key=f.key, value=f.value) for f in _most_useful(facts)]
+    information = [{"key": f.key, "value": f.value} for f in _most_useful(facts)]
     if third_party is not None and third_party.holder_name:
-        information.insert(0, InformationItem(key="account_holder", value=third_party.holder_name))
-    information = information[:MAX_INFORMATION]
-    return Draft(
-        caller_name=caller_name(view),
-        sentiment=Sentiment(label=sentiment.label, level=sentiment.level),
-        transfer_reason=transfer_reason(findings),
-        call_summary=call_summary(findings),
-        information_collected=information,
-        suggested_next_steps=next_steps(findings),
-        markers=_capped(
-            {
-                (m.message, m.type): DraftMarker(message=m.message, type=m.type, description=m.description)
-                for m in markers
-            }.values()
-        ),
-        compliance_flags=[
-            DraftFlag(type=f.type, description=f.description, message=f.message) for f in flags
-        ],
+        information.insert(0, {"key": "account_holder", "value": third_party.holder_name})
+    # Written as data and validated once: pydantic-core builds the nested models in one call, in
+    # about half the time of a constructor per marker and item.
+    return Draft.model_validate(
+        {
+            "caller_name": caller_name(view),
+            "sentiment": {"label": sentiment.label, "level": sentiment.level},
+            "transfer_reason": transfer_reason(findings),
+            "call_summary": call_summary(findings),
+            "information_collected": information[:MAX_INFORMATION],
+            "suggested_next_steps": next_steps(findings),
+            "markers": [
+                {"message": m.message, "type": m.type, "description": m.description} for m in _capped(markers)
+            ],
+            "compliance_flags": [
+                {"type": f.type, "description": f.description, "message": f.message} for f in flags
+            ],
+        }
     )
 
 
@@ -91,8 +91,11 @@ _MARKER_PRIORITY = {
 _FACT_PRIORITY = {"issue": 0, "identifier": 1, "card_last4": 2, "amount": 3, "date": 4, "email": 5, "phone": 6}
 
 
-def _capped(markers) -> list[DraftMarker]:
-    kept = sorted(markers, key=lambda m: (_MARKER_PRIORITY[m.type], m.message))[:MAX_MARKERS]
+def _capped(markers: list[MarkerFinding]) -> list[MarkerFinding]:
+    """One marker per message and type (the last found), the most needed up to the cap, in message
+    order. Capped before they become `DraftMarker`s: a long call finds several times the cap."""
+    latest = {(m.message, m.type): m for m in markers}.values()
+    kept = sorted(latest, key=lambda m: (_MARKER_PRIORITY[m.type], m.message))[:MAX_MARKERS]
     return sorted(kept, key=lambda m: (m.message, m.type.value))
 
 

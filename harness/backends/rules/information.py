@@ -111,15 +111,16 @@ def extract_information(view: CallView) -> list[Fact]:
     if issue:
         facts.append(issue)
     for turn in view.turns:
-        protected = [(f.start, f.end) for f in find_sensitive(turn.text)]
-        answers_verification = turn.is_caller and _answers_verification(view, turn)
-        facts.extend(_identifiers(view, turn, protected))
+        facts.extend(_identifiers(view, turn))
         facts.extend(_card_last4(turn))
         # Amounts, dates and addresses are often stated by the assistant from the record
         # ("your balance is $612.47"); the agent needs them whoever said them.
         facts.extend(_amounts(turn))
-        if not answers_verification:
-            facts.extend(_dates(turn))
+        # A date given to a verification question (a birth date) is not information to hand
+        # over. Most turns have no date: the question before is read only when one does.
+        dates = _dates(turn)
+        if dates and not (turn.is_caller and _answers_verification(view, turn)):
+            facts.extend(dates)
         facts.extend(_addresses(turn))
         if turn.is_caller:
             facts.extend(_emails(turn))
@@ -179,7 +180,6 @@ _LABEL_WORDS = (
 )
 # Cheap whole-word screens before the costly part (spoken numbers to digits, then the pattern):
 # "percent" is not money, "may I" is not a date, "close" without a number is not an address.
-_CURRENCY = re.compile("[$£€]")
 _MONEY_GATE = fastre.compile(r"[$£€]|\b(?:dollars?|bucks?|pounds?|quid|euros?|cents?|usd)\b")
 _DATE_GATE = fastre.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -202,7 +202,7 @@ _STREET_GATE = fastre.compile(
 )
 
 
-def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -> list[Fact]:
+def _identifiers(view: CallView, turn: Turn) -> list[Fact]:
     facts = []
     text = turn.text
     # Every code has digits in it: a turn without a run of two or more says none.
@@ -211,7 +211,7 @@ def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -
     labelled = _LABEL.finditer(text) if _mentions(turn.lower, _LABEL_WORDS) else ()
     for match in labelled:
         key = _key_for(match.group(1))
-        code = _read_code(text, match.end(), protected)
+        code = _read_code(text, match.end())
         if code:
             facts.append(Fact(key, code, turn.index, "identifier"))
     if turn.is_caller and not facts:
@@ -223,7 +223,7 @@ def _identifiers(view: CallView, turn: Turn, protected: list[tuple[int, int]]) -
                 m for m in _LABEL.finditer(question.text) if _ASKS_FOR_NUMBER.match(question.text, m.end(1))
             ]
             if labels:
-                code = _read_code(text, 0, protected)
+                code = _read_code(text, 0)
                 if code:
                     facts.append(Fact(_key_for(labels[-1].group(1)), code, turn.index, "identifier"))
     return facts
@@ -240,17 +240,17 @@ def _question_before(view: CallView, turn: Turn) -> Turn | None:
     return question
 
 
-_LABEL_KEYS = tuple((fastre.compile(pattern, re.I), key) for pattern, key in _LABELS)
+# One group per label pattern (theirs are all non-capturing): the first pattern that matches the
+# whole label is the group that took part, as a loop over the patterns would find, 7x faster.
+_LABEL_KEY = re.compile("|".join(f"({pattern})" for pattern, _ in _LABELS), re.I)
 
 
 def _key_for(label: str) -> str:
-    for pattern, key in _LABEL_KEYS:
-        if pattern.fullmatch(label):
-            return key
-    return "reference_number"
+    match = _LABEL_KEY.fullmatch(label)
+    return _LABELS[match.lastindex - 1][1] if match else "reference_number"
 
 
-def _read_code(text: str, start: int, protected: list[tuple[int, int]]) -> str | None:
+def _read_code(text: str, start: int) -> str | None:
     """The first code spoken after `start`: digits, digit words, spelled letters and dashes."""
     window = text[start : start + _WINDOW + 60]
     window = _LETTER_SPELLING.sub(lambda m: m.group(1).upper(), window)
@@ -285,11 +285,15 @@ def _read_code(text: str, start: int, protected: list[tuple[int, int]]) -> str |
     if len(code) < 4 or not any(c.isdigit() for c in code) or len(code) > 20:
         return None
     absolute = start + (begun_at or 0)
-    if any(s <= absolute < e for s, e in protected):
+    # a PIN, a CVV or an SSN read after a label is a secret, not an identifier
+    if any(f.start <= absolute < f.end for f in find_sensitive(text)):
         return None
     if find_card_numbers(code):
         return None
     return code
+
+
+_CODE_SHAPE = re.compile(r"[A-Z]*\d[A-Z0-9]*|[A-Z]{2,3}")
 
 
 def _code_piece(token: str) -> str | None:
@@ -300,7 +304,7 @@ def _code_piece(token: str) -> str | None:
         return DIGIT_WORDS[lower]
     if len(token) == 1 and token.isalpha() and token.isupper():
         return token
-    if re.fullmatch(r"[A-Z]*\d[A-Z0-9]*|[A-Z]{2,3}", token):
+    if _CODE_SHAPE.fullmatch(token):
         return token  # "K7RQ9M", "SK" (an airline or a prefix before spoken digits)
     return None
 
@@ -317,7 +321,7 @@ def _card_last4(turn: Turn) -> list[Fact]:
 
 
 def _amounts(turn: Turn) -> list[Fact]:
-    if _MONEY_WORDS.isdisjoint(turn.alnum_runs) and not _CURRENCY.search(turn.lower):
+    if _MONEY_WORDS.isdisjoint(turn.alnum_runs) and not _has_currency_sign(turn.lower):
         return []
     if not _MONEY_GATE.search(turn.lower):
         return []
@@ -334,15 +338,19 @@ def _amounts(turn: Turn) -> list[Fact]:
             continue
         context = _AMOUNT_CONTEXT.search(text[max(0, match.start() - 40) : match.end() + 30])
         key = f"{context.group(1).lower()}_amount" if context else "amount"
-        symbol = (
-            "£"
-            if re.search(r"£|pound|quid", match.group(), re.I)
-            else "€"
-            if re.search(r"€|euro", match.group(), re.I)
-            else "$"
-        )
+        symbol = "£" if _POUNDS.search(match.group()) else "€" if _EUROS.search(match.group()) else "$"
         facts.append(Fact(key, f"{symbol}{value:,.2f}".replace(".00", ""), turn.index, "amount"))
     return facts
+
+
+_POUNDS = re.compile(r"£|pound|quid", re.I)
+_EUROS = re.compile(r"€|euro", re.I)
+
+
+def _has_currency_sign(lower: str) -> bool:
+    # three substring tests cost a tenth of searching for the class [$£€] (its non-ASCII members
+    # take `re` off its fast path)
+    return "$" in lower or "£" in lower or "€" in lower
 
 
 def _dates(turn: Turn) -> list[Fact]:
@@ -472,11 +480,14 @@ def _issue_sentences(text: str, limit: int = 200) -> str:
     return short_quote(masked[start:], limit)
 
 
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
 def _deduplicate(facts: list[Fact]) -> list[Fact]:
     seen: set[tuple[str, str]] = set()
     kept = []
     for fact in facts:
-        identity = (fact.kind, re.sub(r"[^A-Z0-9]", "", fact.value.upper()))
+        identity = (fact.kind, _NOT_ALNUM.sub("", fact.value.upper()))
         if identity in seen:
             continue
         seen.add(identity)
