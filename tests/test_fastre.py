@@ -95,3 +95,16 @@ def test_every_rules_pattern_finds_the_same_matches_on_the_corpus():
             assert bool(plain.search(text)) == bool(compiled.search(text)), original
             assert plain.sub("#", text) == compiled.sub("#", text), original
     assert screened > 50
+
+
+def test_a_screen_of_many_needles_behind_few_first_characters_is_left_out():
+    verbs = "approved refunded credited waived removed cancelled booked scheduled sent issued fixed reset"
+    narrow = rf"\b(?:i|we) (?:{'|'.join(verbs.split())})\b"  # 12 needles, two first characters
+    wide = rf"\b(?:{'|'.join(verbs.split())})\b"  # the same needles, nine first characters
+    assert not isinstance(fastre.compile(narrow), ScreenedPattern)
+    assert isinstance(fastre.compile(wide), ScreenedPattern)
+    for pattern in (narrow, wide):
+        text = "so i refunded it, and we approved it: approved"
+        assert [m.span() for m in fastre.compile(pattern).finditer(text)] == [
+            m.span() for m in re.finditer(pattern, text)
+        ]
