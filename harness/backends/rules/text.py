@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from harness import fastre
 from harness.contract import ComplianceType, MarkerType, Role
@@ -11,6 +11,23 @@ from harness.conversations import ConversationRecord
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
 _ALNUM = fastre.compile(r"[a-z0-9]+")
+
+
+class computed_once:
+    """`functools.cached_property` without its lock: Python 3.11's takes one on every first read,
+    which doubled the cost of the per-turn values every rule reads (the lock was dropped in 3.12).
+    Computed once per object and kept in its `__dict__`, which later reads find first."""
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 def normalise(text: str) -> str:
@@ -26,11 +43,11 @@ class Turn:
     role: Role
     text: str  # as transcribed
 
-    @cached_property
+    @computed_once
     def lower(self) -> str:
         return normalise(self.text)
 
-    @cached_property
+    @computed_once
     def alnum_runs(self) -> frozenset[str]:
         """The maximal runs of letters and digits in `lower`. A pattern `\\bword\\b` can only match
         where `word` is one of them, so a set test screens out turns before any regex runs."""
@@ -49,11 +66,11 @@ class CallView:
     def of(cls, conversation: ConversationRecord) -> CallView:
         return cls(tuple(Turn(i, m.role, m.content) for i, m in enumerate(conversation.messages)))
 
-    @cached_property
+    @computed_once
     def caller_turns(self) -> tuple[Turn, ...]:
         return tuple(t for t in self.turns if t.role is Role.USER)
 
-    @cached_property
+    @computed_once
     def assistant_turns(self) -> tuple[Turn, ...]:
         return tuple(t for t in self.turns if t.role is Role.ASSISTANT)
 
@@ -69,7 +86,7 @@ class CallView:
 
     # Neighbour tables, built once: rules ask for "the assistant turn before this one" for every
     # turn, and a scan per question would make a 400-message call quadratic.
-    @cached_property
+    @computed_once
     def _previous_by_role(self) -> dict[Role, list[int | None]]:
         tables: dict[Role, list[int | None]] = {}
         for role in Role:
@@ -81,7 +98,7 @@ class CallView:
             tables[role] = table
         return tables
 
-    @cached_property
+    @computed_once
     def _next_by_role(self) -> dict[Role, list[int | None]]:
         tables: dict[Role, list[int | None]] = {}
         for role in Role:
