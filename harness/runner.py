@@ -1,10 +1,12 @@
 """Running a suite: (fixture × repeat) jobs expanded up front, one concurrency limit, one writer.
 
-Jobs whose whole result the job cache holds are replayed first, straight to the writer. Workers
-take the other jobs from a queue (at most `concurrency` generations in flight); assembling each
-brief from its draft and scoring it happen beside them (in batches in a process pool for large
-runs), and the rows go to a single writer task that saves them in batches from a thread of its own.
-Nothing is lost on Ctrl-C or a crash:
+Jobs whose whole result the job cache holds are replayed first, straight to the writer, and jobs
+whose model answer the response cache holds are scored without a model call. Workers take the
+other jobs from a queue (at most `concurrency` generations in flight); assembling each brief from
+its draft and scoring it happen beside them (in batches in a process pool for large runs), and the
+rows, with what the caches keep, go to a single writer task that saves them in batches from a
+thread of its own. The event loop's time goes to the requests first: work that can wait is done
+in the lulls between trains of replies (`_Replies`). Nothing is lost on Ctrl-C or a crash:
 finished rows are flushed before the run is marked `interrupted`, and `resume` runs exactly the
 jobs that have no stored generation.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import signal
@@ -24,6 +27,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from harness.backends.base import (
     Backend,
@@ -33,7 +37,7 @@ from harness.backends.base import (
     GenerationRequest,
     ModelSettings,
 )
-from harness.backends.cache import CachedBackend, IdentityMemo, cache_key, is_model_answer
+from harness.backends.cache import CachedBackend, IdentityMemo, generation_json, is_model_answer
 from harness.brief import AssemblyOptions, BriefResult, brief_from
 from harness.fixtures.model import Fixture
 from harness.prompts import Prompt
@@ -43,7 +47,7 @@ from harness.scoring.consistency import CONSISTENCY_VERSION, consistency_scores
 from harness.store.results import ResultsStore
 
 # A flush is one bulk read in DuckDB with a fixed cost of a few milliseconds: batches are large,
-# and the interval bounds what a crash can lose to half a second of work.
+# and the interval (twice it while replies never pause) bounds what a crash can lose.
 WRITE_BATCH = 256
 WRITE_INTERVAL_SECONDS = 0.5
 
@@ -152,16 +156,19 @@ def assemble(fixture: Fixture, generation: Generation, options: AssemblyOptions)
 
 
 def finish_generation(fixture: Fixture, repeat: int, generation: Generation, options: AssemblyOptions,
-                      created_at: str) -> tuple[_Finished, bool]:
-    """Everything a generated job needs before the writer: its brief assembled, its row and
-    scores serialised (`finish_json`), and whether the job cache may keep it. The same code runs
-    in the event loop for small runs and in a scoring process for large ones."""
+                      created_at: str, cached: bool = False) -> _Scored:
+    """Everything a generated job needs before the writer and the caches: its brief assembled,
+    its row and scores serialised (`finish_json`), and, for a run with caches (`cached`), what
+    they keep. The same code runs in the event loop for small runs and in a scoring process for
+    large ones."""
     result = assemble(fixture, generation, options)
     row = generation_row(Job(fixture, repeat), result, created_at)
     call = {name: row.pop(name) for name in _CALL_FIELDS}
     answer_json, scores_json = finish_json(fixture, row, options.mask_transcript)
     final = result.generation  # not `generation` if assembly failed
-    return _Finished(answer_json, call, scores_json, final.error is not None), is_model_answer(final)
+    fresh_answer = cached and is_model_answer(generation) and not generation.cache_hit
+    return _Scored(_Finished(answer_json, call, scores_json, final.error is not None),
+                   cached and is_model_answer(final), generation_json(generation) if fresh_answer else None)
 
 
 def context_for(fixture: Fixture, generation: dict, mask_transcript: bool) -> ScoreContext:
@@ -202,14 +209,28 @@ class _Finished:
         return bool(self.call["cache_hit"])
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """A generated job, finished: its result, and what the caches keep of it."""
+
+    finished: _Finished
+    job_cacheable: bool  # the job cache may keep `finished`
+    response_json: str | None  # a new model answer, as the response cache keeps it (`generation_json`)
+
+
 # Assembly and scoring cost a few milliseconds a brief: beyond this many jobs they go to other
 # processes, so the event loop keeps requests flowing and a second core does the rest.
 POOL_THRESHOLD = 32
 # A trip to a scoring process costs the event loop thread hand-offs and pipe writes whatever it
-# carries, so briefs go in batches; the wait bounds how long one sits in a batch that is not
-# filling (the last few of a run).
-SCORE_BATCH = 16
-SCORE_WAIT_SECONDS = 0.02
+# carries, so briefs go in batches: gathered for SCORE_GATHER_SECONDS, then sent in the next lull
+# between replies (`_Replies`), or at SCORE_WAIT_SECONDS when replies never pause.
+SCORE_BATCH = 64
+SCORE_GATHER_SECONDS = 0.02
+SCORE_WAIT_SECONDS = 0.1
+# Replies come in trains (requests sent together come back together), and each reply's next
+# request waits for whatever the event loop does before it: work that can wait (sending briefs
+# to be scored, writing rows) waits until no reply has come for this long.
+LULL_SECONDS = 0.005
 
 
 def scoring_pool(jobs: int, workers: int | None = None,
@@ -237,12 +258,12 @@ def _start_scoring_process(fixtures: tuple[Fixture, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _finish_batch(items: list[tuple[int, int, Generation, str]],
-                  options: AssemblyOptions) -> list[tuple[_Finished, bool]]:
+def _finish_batch(items: list[tuple[int, int, Generation, str]], options: AssemblyOptions,
+                  cached: bool) -> list[_Scored]:
     """In a scoring process: `finish_generation` of each (fixture index, repeat, generation,
     created_at). A generation carries its draft, smaller to send than the brief it assembles into
     (no transcript)."""
-    return [finish_generation(_POOL_FIXTURES[index], repeat, generation, options, created_at)
+    return [finish_generation(_POOL_FIXTURES[index], repeat, generation, options, created_at, cached)
             for index, repeat, generation, created_at in items]
 
 
@@ -260,28 +281,36 @@ async def run_jobs(
     results: asyncio.Queue[_Finished | None] = asyncio.Queue()
     assembly = AssemblyOptions(mask_transcript=options.mask_transcript)
     job_cache = _JobCache.for_backend(backend, options.mask_transcript)
-    pending: asyncio.Queue[tuple[Job, str | None]] = asyncio.Queue()
+    # With caches, the runner does the response cache's reads and writes itself, in batches, and
+    # calls the model behind it directly.
+    model = backend if job_cache is None else job_cache.backend.inner
+    pending: asyncio.Queue[tuple[Job, _Keys | None]] = asyncio.Queue()
+    replies = _Replies()
     scoring: _Scoring | None = None
 
     async def worker() -> None:
         while True:
             try:
-                job, key = pending.get_nowait()
+                job, keys = pending.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            generation = await _generate(job, backend, prompt, options.settings)
-            # The next request goes out now: briefs are assembled and scored beside the requests.
-            scoring.add(job, key, generation)
+            generation = await _generate(job, model, prompt, options.settings)
+            replies.arrived()
+            # The next request goes out now: briefs are assembled and scored beside the requests,
+            # here too once no request is left to send.
+            scoring.add(job, keys, generation, loop_is_free=pending.empty())
 
-    writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress))
+    writer = asyncio.create_task(_write(run_id, results, store, progress, on_progress, replies, job_cache))
     workers: list[asyncio.Task] = []
     try:
         if job_cache is None:
             misses = [(job, None) for job in jobs]
         else:
             misses = await _replay(jobs, job_cache.keys(jobs, prompt, options.settings), job_cache, results)
-        # Only misses are generated and scored: a run that is all replays starts no scoring processes.
-        scoring = _Scoring([job for job, _ in misses], assembly, job_cache, results)
+        # Only misses are scored: a run that is all replays starts no scoring processes.
+        scoring = _Scoring([job for job, _ in misses], assembly, job_cache, results, replies)
+        if job_cache is not None:
+            misses = await _replay_responses(misses, job_cache.backend, scoring)
         for miss in misses:
             pending.put_nowait(miss)
         workers = [asyncio.create_task(worker()) for _ in range(min(max(1, options.concurrency), len(misses)))]
@@ -303,21 +332,38 @@ async def run_jobs(
     return progress
 
 
-async def _replay(jobs: Sequence[Job], keys: list[str], job_cache: _JobCache,
-                  results: asyncio.Queue) -> list[tuple[Job, str]]:
+async def _replay(jobs: Sequence[Job], keys: list[_Keys], job_cache: _JobCache,
+                  results: asyncio.Queue) -> list[tuple[Job, _Keys]]:
     """Hand the writer every job the job cache holds, reading it one query per WRITE_BATCH jobs
     (a query per job cost more than its entry); return the other jobs with their keys."""
     misses = []
     for start in range(0, len(jobs), WRITE_BATCH):
         chunk = keys[start:start + WRITE_BATCH]
-        found = job_cache.get_many(chunk)
+        found = job_cache.get_many([key.job for key in chunk])
         for job, key in zip(jobs[start:start + WRITE_BATCH], chunk, strict=True):
-            if key in found:
-                results.put_nowait(found[key])
+            if key.job in found:
+                results.put_nowait(found[key.job])
             else:
                 misses.append((job, key))
         await asyncio.sleep(0)  # the writer takes this chunk before the next is read
     return misses
+
+
+async def _replay_responses(misses: list[tuple[Job, _Keys]], backend: CachedBackend,
+                            scoring: _Scoring) -> list[tuple[Job, _Keys]]:
+    """Score every job whose model answer the response cache holds (a scorer changed, say),
+    reading it one query per WRITE_BATCH jobs; return the jobs that need the model."""
+    to_generate = []
+    for start in range(0, len(misses), WRITE_BATCH):
+        chunk = misses[start:start + WRITE_BATCH]
+        found = backend.replays([keys.response for _, keys in chunk])
+        for job, keys in chunk:
+            if keys.response in found:
+                scoring.add(job, keys, found[keys.response])
+            else:
+                to_generate.append((job, keys))
+        await asyncio.sleep(0)
+    return to_generate
 
 
 class _Scoring:
@@ -326,8 +372,9 @@ class _Scoring:
     wait for them."""
 
     def __init__(self, jobs: Sequence[Job], assembly: AssemblyOptions, job_cache: _JobCache | None,
-                 results: asyncio.Queue) -> None:
-        self.assembly, self.job_cache, self.results = assembly, job_cache, results
+                 results: asyncio.Queue, replies: _Replies) -> None:
+        self.assembly, self.job_cache, self.results, self.replies = assembly, job_cache, results, replies
+        self.cached = job_cache is not None
         self._index: dict[int, int] = {}  # id(fixture) -> its place in the pool's fixtures
         fixtures: list[Fixture] = []
         for job in jobs:
@@ -335,23 +382,33 @@ class _Scoring:
                 self._index[id(job.fixture)] = len(fixtures)
                 fixtures.append(job.fixture)
         self.pool = scoring_pool(len(jobs), fixtures=fixtures)
-        self._keys: list[str | None] = []
+        if self.pool is not None:
+            # The processes start with the first task: forking holds the event loop for several
+            # milliseconds, better spent now than among the first replies.
+            self.pool.submit(int)
+        self._keys: list[_Keys | None] = []
         self._batch: list[tuple[int, int, Generation, str]] = []
+        self._batch_started = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._trips: set[asyncio.Future] = set()
 
-    def add(self, job: Job, key: str | None, generation: Generation) -> None:
+    def add(self, job: Job, keys: _Keys | None, generation: Generation, loop_is_free: bool = False) -> None:
+        """`loop_is_free`: no request waits to be sent, so the event loop may score too. The last
+        replies of a run then go to the pool only while it is idle and are scored here otherwise,
+        instead of all waiting behind one process at the end."""
         # stamped now, when the generation finished, wherever it is assembled
         created_at = datetime.now(UTC).isoformat()
-        if self.pool is None:
-            self._finish([key], [finish_generation(job.fixture, job.repeat, generation, self.assembly, created_at)])
+        if self.pool is None or (loop_is_free and self._trips):
+            self._finish([keys], [finish_generation(job.fixture, job.repeat, generation, self.assembly, created_at,
+                                                    self.cached)])
             return
-        self._keys.append(key)
+        self._keys.append(keys)
         self._batch.append((self._index[id(job.fixture)], job.repeat, generation, created_at))
-        if len(self._batch) >= SCORE_BATCH:
+        if loop_is_free or len(self._batch) >= SCORE_BATCH:
             self._send()
         elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(SCORE_WAIT_SECONDS, self._send)
+            self._batch_started = time.monotonic()
+            self._timer = asyncio.get_running_loop().call_later(SCORE_GATHER_SECONDS, self._send_in_lull)
 
     async def drain(self) -> None:
         """Returns once every brief added so far is scored and handed on."""
@@ -365,6 +422,14 @@ class _Scoring:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
 
+    def _send_in_lull(self) -> None:
+        self._timer = None
+        wait = self.replies.wait_for_lull(self._batch_started + SCORE_WAIT_SECONDS)
+        if wait > 0:
+            self._timer = asyncio.get_running_loop().call_later(wait, self._send_in_lull)
+        else:
+            self._send()
+
     def _send(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -372,22 +437,50 @@ class _Scoring:
         if not self._batch:
             return
         (keys, self._keys), (batch, self._batch) = (self._keys, []), (self._batch, [])
-        finished = asyncio.get_running_loop().run_in_executor(self.pool, _finish_batch, batch, self.assembly)
+        finished = asyncio.get_running_loop().run_in_executor(self.pool, _finish_batch, batch, self.assembly,
+                                                              self.cached)
         trip = asyncio.ensure_future(self._receive(keys, finished))
         self._trips.add(trip)
         trip.add_done_callback(self._trips.discard)
 
-    async def _receive(self, keys: list[str | None], finished: asyncio.Future) -> None:
+    async def _receive(self, keys: list[_Keys | None], finished: asyncio.Future) -> None:
         self._finish(keys, await finished)
 
-    def _finish(self, keys: list[str | None], finished_jobs: list[tuple[_Finished, bool]]) -> None:
-        cached = []
-        for key, (finished, cacheable) in zip(keys, finished_jobs, strict=True):
-            if self.job_cache and cacheable:
-                cached.append((key, finished))
-            self.results.put_nowait(finished)
-        if cached:
-            self.job_cache.put_many(cached)
+    def _finish(self, keys: list[_Keys | None], scored: list[_Scored]) -> None:
+        responses, jobs = [], []
+        for job_keys, done in zip(keys, scored, strict=True):
+            if done.response_json is not None:
+                responses.append((job_keys.response, done.response_json))
+            if done.job_cacheable:
+                jobs.append((job_keys.job, done.finished))
+            self.results.put_nowait(done.finished)
+        if responses or jobs:
+            self.job_cache.hold(responses, jobs)
+
+
+class _Replies:
+    """When the last reply came, for work that waits for a lull between trains of replies."""
+
+    def __init__(self) -> None:
+        self.last = -math.inf
+
+    def arrived(self) -> None:
+        self.last = time.monotonic()
+
+    def wait_for_lull(self, deadline: float) -> float:
+        """Seconds until a lull (LULL_SECONDS without a reply) or `deadline`, whichever is first;
+        0 when it is now."""
+        now = time.monotonic()
+        return max(0.0, min(self.last + LULL_SECONDS, deadline) - now)
+
+    async def lull(self, deadline: float) -> None:
+        while (wait := self.wait_for_lull(deadline)) > 0:
+            await asyncio.sleep(wait)
+
+
+class _Keys(NamedTuple):
+    response: str  # the response cache's key for the job's model request
+    job: str  # the job cache's key for its whole result
 
 
 class _JobCache:
@@ -397,6 +490,7 @@ class _JobCache:
 
     def __init__(self, backend: CachedBackend, mask_transcript: bool) -> None:
         self.backend, self.cache = backend, backend.cache
+        self._held = _Held([], [])
         # JOB_FORMAT changes whenever the stored text changes shape, so old entries are misses
         self.context = json.dumps([JOB_FORMAT, scorer_versions(), mask_transcript], sort_keys=True)
 
@@ -406,17 +500,15 @@ class _JobCache:
             return None
         return cls(backend, mask_transcript)
 
-    def keys(self, jobs: Sequence[Job], prompt: Prompt, settings: ModelSettings) -> list[str]:
+    def keys(self, jobs: Sequence[Job], prompt: Prompt, settings: ModelSettings) -> list[_Keys]:
         return [self.key(job, prompt, settings) for job in jobs]
 
-    def key(self, job: Job, prompt: Prompt, settings: ModelSettings) -> str:
+    def key(self, job: Job, prompt: Prompt, settings: ModelSettings) -> _Keys:
         # Both digests are remembered per object, by the backend and by fixture_hash: every
         # repeat of a fixture, and every run of it in this process, serialises it once.
-        request = GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat)
-        conversation_digest = self.backend.conversation_digest(job.fixture.conversation)
-        parts = [cache_key(self.backend.name, self.backend.identity, request, conversation_digest),
-                 fixture_hash(job.fixture), self.context]
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        response = self.backend.key(GenerationRequest(job.fixture.conversation, prompt, settings, job.repeat))
+        parts = [response, fixture_hash(job.fixture), self.context]
+        return _Keys(response, hashlib.sha256(json.dumps(parts).encode()).hexdigest())
 
     def get_many(self, keys: Sequence[str]) -> dict[str, _Finished]:
         """The stored results of those `keys` the cache holds."""
@@ -426,9 +518,30 @@ class _JobCache:
             found[key] = _Finished(answer_json, _REPLAYED, scores_json, failed == b"1")
         return found
 
-    def put_many(self, entries: list[tuple[str, _Finished]]) -> None:
+    def hold(self, responses: list[tuple[str, str]], jobs: list[tuple[str, _Finished]]) -> None:
+        """New model answers (response key, `generation_json`) and job results, held for the
+        writer, which saves them with its next flush from its own thread: a commit can take
+        milliseconds (a WAL checkpoint, tens), too long to hold the event loop for."""
+        self._held.responses.extend(responses)
         # json.dumps escapes newlines inside strings, so newlines separate the parts
-        self.cache.put_jobs([(key, b"%d\n%b\n%b" % (f.failed, f.answer_json, f.scores_json)) for key, f in entries])
+        self._held.jobs.extend((key, b"%d\n%b\n%b" % (f.failed, f.answer_json, f.scores_json)) for key, f in jobs)
+
+    def take_held(self) -> _Held:
+        held, self._held = self._held, _Held([], [])
+        return held
+
+    def save(self, held: _Held) -> None:
+        self.cache.put_many(held.responses, held.jobs)
+
+
+class _Held(NamedTuple):
+    """Cache entries waiting for the writer's thread (`_JobCache.hold`)."""
+
+    responses: list[tuple[str, str]]
+    jobs: list[tuple[str, bytes]]
+
+    def __bool__(self) -> bool:
+        return bool(self.responses or self.jobs)
 
 
 async def _generate(job: Job, backend: Backend, prompt: Prompt, settings: ModelSettings) -> Generation:
@@ -448,7 +561,7 @@ def _failed_generation(exc: Exception, latency_seconds: float) -> Generation:
 
 
 async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progress: RunProgress,
-                 on_progress: Callable[[RunProgress], None]) -> None:
+                 on_progress: Callable[[RunProgress], None], replies: _Replies, job_cache: _JobCache | None) -> None:
     # A flush runs in a thread of the writer's own: DuckDB releases the interpreter lock while it
     # reads a batch in, so the event loop keeps serving requests meanwhile. That thread alone uses
     # its connection, and each flush is awaited before the next, so batches land one at a time
@@ -461,11 +574,18 @@ async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progr
     scores: list[bytes] = []
     last_flush = time.monotonic()
 
+    def save(batch: list[bytes], batch_scores: list[bytes], held: _Held | None) -> None:
+        if batch:
+            connection.add_lines(run_id, batch, batch_scores)
+        if held:
+            job_cache.save(held)
+
     async def flush() -> None:
         nonlocal generations, scores, last_flush
-        if generations:
+        held = job_cache.take_held() if job_cache else None
+        if generations or held:
             (batch, generations), (batch_scores, scores) = (generations, []), (scores, [])
-            await loop.run_in_executor(thread, connection.add_lines, run_id, batch, batch_scores)
+            await loop.run_in_executor(thread, save, batch, batch_scores, held)
         last_flush = time.monotonic()
 
     try:
@@ -481,6 +601,9 @@ async def _write(run_id: str, results: asyncio.Queue, store: ResultsStore, progr
             progress.cache_hits += item.cache_hit
             on_progress(progress)
             if len(generations) >= WRITE_BATCH or time.monotonic() - last_flush >= WRITE_INTERVAL_SECONDS:
+                # A flush takes a core for milliseconds: it starts between trains of replies, or
+                # once a second has passed without one.
+                await replies.lull(last_flush + 2 * WRITE_INTERVAL_SECONDS)
                 await flush()
     finally:
         thread.submit(connection.close)

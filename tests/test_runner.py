@@ -1,7 +1,9 @@
 """`run_jobs` in-process: large runs assemble and score in a process pool, off the requests' path,
 and store exactly what a small run doing it in the event loop stores, failures and repairs
-included; the job cache replays them; a cancelled run still stores every brief it generated; the
-writer saves batches from a thread of its own, one at a time and in order."""
+included; the job cache replays them, and answers the response cache holds are scored without a
+model call; a cancelled run still stores and caches every brief it generated; the writer saves
+batches from a thread of its own, one at a time and in order; work that can wait waits for a lull
+between replies."""
 
 from __future__ import annotations
 
@@ -154,6 +156,38 @@ def test_a_run_partly_in_the_job_cache_stores_what_a_fresh_run_stores(tmp_path, 
         (j.fixture.id, j.repeat) for j in cached}
 
 
+class CountingRules:
+    """The rules backend, counting its calls."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.inner = create_backend("rules")
+        self.calls = 0
+
+    async def generate(self, request):
+        self.calls += 1
+        return await self.inner.generate(request)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_answers_the_response_cache_holds_are_scored_without_calling_the_model(tmp_path, pools):
+    # Another transcript setting is another job-cache entry, but the same model request.
+    store = ResultsStore(tmp_path / "r.duckdb")
+    model = CountingRules()
+    backend = CachedBackend(model, ResponseCache(tmp_path / "cache.sqlite"))
+    run(store, "masked", backend)
+    unmasked = asyncio.run(run_jobs("unmasked", JOBS, backend, PROMPT, store,
+                                    RunOptions(concurrency=8, mask_transcript=False)))
+    asyncio.run(run_jobs("fresh", JOBS, create_backend("rules"), PROMPT, store,
+                         RunOptions(concurrency=8, mask_transcript=False)))
+
+    assert model.calls == 40 and unmasked.cache_hits == 40
+    assert stored(store, "unmasked") == stored(store, "fresh") != stored(store, "masked")
+
+
 class StallingBackend:
     """The rules backend for `answers` calls, then never answering (a model server gone quiet)."""
 
@@ -240,3 +274,44 @@ def test_the_writer_saves_batches_off_the_event_loop_one_at_a_time_in_order(tmp_
     assert len(gaps_while_saving) >= 8 and max(gaps_while_saving) < 0.1
     assert len(writers) == 1
     assert not any(t.name.startswith("harness-writer") for t in threading.enumerate())  # no thread outlives the run
+
+
+def test_a_cancelled_run_caches_what_it_stored_from_the_writers_thread(tmp_path, pools, monkeypatch):
+    monkeypatch.setattr(runner, "SCORE_WAIT_SECONDS", 600)
+    monkeypatch.setattr(runner, "SCORE_GATHER_SECONDS", 600)
+    savers = []
+    original = ResponseCache.put_many
+
+    def recording(self, responses=(), jobs=()):
+        savers.append(threading.current_thread().name)
+        original(self, responses, jobs)
+
+    monkeypatch.setattr(ResponseCache, "put_many", recording)
+    store, cache = ResultsStore(tmp_path / "r.duckdb"), ResponseCache(tmp_path / "cache.sqlite")
+    backend = CachedBackend(StallingBackend(answers=11), cache)
+
+    async def interrupted() -> None:
+        task = asyncio.create_task(run_jobs("cut", JOBS, backend, PROMPT, store, RunOptions(concurrency=4)))
+        while backend.inner.generated < 11:
+            await asyncio.sleep(0.005)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(interrupted())
+    assert len(store.generations("cut")) == 11
+    assert [cache._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("responses", "job_results")] == [11, 11]
+    assert savers and all(name.startswith("harness-writer") for name in savers)
+
+
+def test_work_that_can_wait_waits_for_a_lull_between_replies_or_for_its_deadline(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(runner.time, "monotonic", lambda: now[0])
+    replies = runner._Replies()
+    assert replies.wait_for_lull(deadline=101.0) == 0  # no reply yet
+    replies.arrived()
+    now[0] += 0.001
+    assert replies.wait_for_lull(deadline=101.0) == pytest.approx(runner.LULL_SECONDS - 0.001)
+    assert replies.wait_for_lull(deadline=100.0005) == 0  # the deadline has passed
+    now[0] += runner.LULL_SECONDS
+    assert replies.wait_for_lull(deadline=101.0) == 0

@@ -42,22 +42,24 @@ _SCHEMA = (
 
 
 class IdentityMemo:
-    """`compute(obj)` remembered per object, for frozen records hashed again and again (every
-    repeat of a fixture). Keyed by identity (records are not hashable), holding the object so its
-    id is not reused; forgotten wholesale past `limit`, since a long-lived process sees new ones."""
+    """`compute(*objs)` remembered per combination of objects, for frozen records hashed or
+    serialised again and again (every repeat of a fixture). Keyed by identity (records are not
+    hashable), holding the objects so their ids are not reused; forgotten wholesale past `limit`,
+    since a long-lived process sees new ones."""
 
-    def __init__(self, compute: Callable[[object], str], limit: int = MAX_REMEMBERED_DIGESTS) -> None:
+    def __init__(self, compute: Callable[..., str], limit: int = MAX_REMEMBERED_DIGESTS) -> None:
         self._compute, self._limit = compute, limit
-        self._known: dict[int, tuple[object, str]] = {}
+        self._known: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
 
-    def __call__(self, obj: object) -> str:
-        known = self._known.get(id(obj))
-        if known is not None and known[0] is obj:
+    def __call__(self, *objs: object) -> str:
+        ids = tuple(map(id, objs))
+        known = self._known.get(ids)
+        if known is not None and all(a is b for a, b in zip(known[0], objs, strict=True)):
             return known[1]
         if len(self._known) >= self._limit:
             self._known.clear()
-        value = self._compute(obj)
-        self._known[id(obj)] = (obj, value)
+        value = self._compute(*objs)
+        self._known[ids] = (objs, value)
         return value
 
 
@@ -105,35 +107,47 @@ class ResponseCache:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO responses (key, generation) VALUES (?, ?)",
-                (key, _generation_to_json(generation)),
+                (key, generation_json(generation)),
             )
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Generation]:
+        """The stored generations of those `keys` that have an entry."""
+        return {key: _generation_from_json(text) for key, text in self._select("responses", "generation", keys)}
 
     def get_jobs(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The stored rows of those `keys` that have an entry, as UTF-8 bytes: a replay writes them
-        to the results store as they are, so decoding them to str would be undone at once. One
-        query per JOB_LOOKUP keys (a query per key cost more than reading its entry)."""
-        found: dict[str, bytes] = {}
-        with self._lock:
-            for start in range(0, len(keys), JOB_LOOKUP):
-                chunk = keys[start:start + JOB_LOOKUP]
-                # rows are text on disk; CAST AS BLOB hands over their UTF-8 bytes without a decode
-                found.update(self._db.execute(
-                    f"SELECT key, CAST(rows AS BLOB) FROM job_results WHERE key IN ({', '.join('?' * len(chunk))})",
-                    chunk).fetchall())
-        return found
+        to the results store as they are, so decoding them to str would be undone at once."""
+        # rows are text on disk; CAST AS BLOB hands over their UTF-8 bytes without a decode
+        return dict(self._select("job_results", "CAST(rows AS BLOB)", keys))
 
     def put_jobs(self, entries: list[tuple[str, bytes]]) -> None:
-        """(key, rows as UTF-8 bytes) pairs in one transaction: a commit per entry cost more than
-        the entry. Stored as text, as before bytes (SQLite converts), so any version reads them."""
+        self.put_many(jobs=entries)
+
+    def put_many(self, responses: Sequence[tuple[str, str]] = (), jobs: Sequence[tuple[str, bytes]] = ()) -> None:
+        """Response entries (key, `generation_json`) and job results (key, rows as UTF-8 bytes) in
+        one transaction: a commit per entry cost more than the entry. Rows are stored as text, as
+        before bytes (SQLite converts), so any version reads them."""
         with self._lock:
             self._db.execute("BEGIN")
             try:
+                self._db.executemany("INSERT OR REPLACE INTO responses (key, generation) VALUES (?, ?)", responses)
                 self._db.executemany("INSERT OR REPLACE INTO job_results (key, rows) VALUES (?, CAST(? AS TEXT))",
-                                     entries)
+                                     jobs)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def _select(self, table: str, column: str, keys: Sequence[str]) -> list[tuple[str, object]]:
+        # One query per JOB_LOOKUP keys: a query per key cost more than reading its entry.
+        found = []
+        with self._lock:
+            for start in range(0, len(keys), JOB_LOOKUP):
+                chunk = keys[start:start + JOB_LOOKUP]
+                found += self._db.execute(
+                    f"SELECT key, {column} FROM {table} WHERE key IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
+        return found
 
     def close(self) -> None:
         with self._lock:
@@ -151,11 +165,19 @@ class CachedBackend:
         # A run asks for each conversation once per repeat; hashing it once is enough.
         self.conversation_digest = IdentityMemo(conversation_hash)
 
+    def key(self, request: GenerationRequest) -> str:
+        return cache_key(self.name, self.identity, request, self.conversation_digest(request.conversation))
+
+    def replays(self, keys: Sequence[str]) -> dict[str, Generation]:
+        """What `generate` would replay for those `keys` the cache holds, read in one go (the
+        runner looks up a whole run's requests before sending any)."""
+        return {key: _replayed(stored) for key, stored in self.cache.get_many(keys).items()}
+
     async def generate(self, request: GenerationRequest) -> Generation:
-        key = cache_key(self.name, self.identity, request, self.conversation_digest(request.conversation))
+        key = self.key(request)
         stored = self.cache.get(key)
         if stored is not None:
-            return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
+            return _replayed(stored)
         generation = await self.inner.generate(request)
         if is_model_answer(generation):
             self.cache.put(key, generation)
@@ -190,7 +212,12 @@ def backend_identity(backend: Backend) -> dict:
     return {key: getattr(backend, key) for key in ("model", "base_url", "request_shape") if hasattr(backend, key)}
 
 
-def _generation_to_json(generation: Generation) -> str:
+def _replayed(stored: Generation) -> Generation:
+    return dataclasses.replace(stored, cache_hit=True, latency_seconds=0.0, cost_usd=0.0)
+
+
+def generation_json(generation: Generation) -> str:
+    """A generation as a response entry holds it (the runner makes these where it scores)."""
     # Field by field, not dataclasses.asdict: asdict deep-copies the pydantic draft only for the
     # copy to be thrown away, which cost more than the rest of a cache write.
     data = {f.name: getattr(generation, f.name) for f in dataclasses.fields(generation)}

@@ -12,6 +12,7 @@ subclass or inspect this one (the `local` backend, the CLI's help) stay light.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import random
@@ -31,6 +32,7 @@ from harness.backends.base import (
     GenerationRequest,
     Usage,
 )
+from harness.backends.cache import IdentityMemo
 from harness.backends.prices import load_prices, parse_prices, price_for
 from harness.brief import Draft
 
@@ -41,6 +43,9 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 PLACEHOLDER_API_KEY = "not-needed"
 MAX_RETRY_DELAY_SECONDS = 30.0
 SCHEMA_ERRORS_SHOWN = 3
+# Rendered conversations remembered for their repeats: runs go fixture by fixture, so a few
+# hundred cover any run's repeats while bounding the memory (a transcript is ~10 kB of JSON).
+MESSAGES_REMEMBERED = 256
 _FENCED_JSON = re.compile(r"\A\s*```[A-Za-z]*[ \t]*\n(.*?)\n?[ \t]*```\s*\Z", re.S)
 
 
@@ -87,12 +92,20 @@ class OpenAIBackend:
         api_key = _resolve_api_key(api_key, self.base_url)
         self._client = _create_client(self.base_url, api_key, timeout_seconds)
         self._response_class = _http_response_class()
+        # SDKs from before `post(content=...)` take only a body to serialise themselves.
+        self._posts_bytes = "content" in inspect.signature(self._client.post).parameters
+        # A request body is mostly the same for every repeat of a conversation (its messages) or
+        # for every request (the response format and its schema): those parts are serialised
+        # once, and each body is put together from them (`_request_content`).
+        self._messages_json = IdentityMemo(lambda prompt, conversation: _json_bytes(prompt.render(conversation)),
+                                           limit=MESSAGES_REMEMBERED)
+        self._format_json = IdentityMemo(lambda prompt: _json_bytes(self._response_format(prompt.output_schema)))
 
     async def generate(self, request: GenerationRequest) -> Generation:
         model = self._model_for(request)
-        body = self._request_body(request, model)
+        content, max_tokens = self._request_content(request, model)
         started = time.perf_counter()
-        outcome, attempts = await self._attempt_with_retries(body)
+        outcome, attempts = await self._attempt_with_retries(content, max_tokens)
         return Generation(
             draft=outcome.draft,
             raw_output=outcome.raw_output,
@@ -116,20 +129,20 @@ class OpenAIBackend:
             )
         return model
 
-    def _request_body(self, request: GenerationRequest, model: str) -> dict:
+    def _request_content(self, request: GenerationRequest, model: str) -> tuple[bytes, int | None]:
+        """The request body as JSON bytes, as the SDK would serialise it, and its max_tokens."""
         settings = request.settings.merged_over(request.prompt.settings)
-        body = {
-            "model": model,
-            "messages": request.prompt.render(request.conversation),
-            "response_format": self._response_format(request.prompt.output_schema),
-        }
+        head = {"model": model}
         for key in ("temperature", "top_p", "max_tokens"):
             if getattr(settings, key) is not None:
-                body[key] = getattr(settings, key)
+                head[key] = getattr(settings, key)
         if settings.seed is not None:
             # Same seed on every repeat would make the repeats one sample counted k times.
-            body["seed"] = settings.seed + request.repeat
-        return body
+            head["seed"] = settings.seed + request.repeat
+        messages = self._messages_json(request.prompt, request.conversation)
+        response_format = self._format_json(request.prompt)
+        content = b"%b,\"messages\":%b,\"response_format\":%b}" % (_json_bytes(head)[:-1], messages, response_format)
+        return content, settings.max_tokens
 
     def _response_format(self, schema: dict) -> dict:
         if self.request_shape == "json_object":
@@ -137,25 +150,26 @@ class OpenAIBackend:
         json_schema = {"name": "handoff_draft", "strict": True, "schema": schema}
         return {"type": "json_schema", "json_schema": json_schema}
 
-    async def _attempt_with_retries(self, body: dict) -> tuple[_Attempt, int]:
+    async def _attempt_with_retries(self, content: bytes, max_tokens: int | None) -> tuple[_Attempt, int]:
         attempts = 0
         while True:
             attempts += 1
-            outcome = await self._attempt(body)
+            outcome = await self._attempt(content, max_tokens)
             if outcome.error is None or not outcome.error.retryable or attempts > self.max_retries:
                 return outcome, attempts
             await asyncio.sleep(retry_delay(attempts, self.retry_delay_seconds, outcome.retry_after))
 
-    async def _attempt(self, body: dict) -> _Attempt:
+    async def _attempt(self, content: bytes, max_tokens: int | None) -> _Attempt:
         import openai
 
         try:
-            # The SDK's generic POST with the raw response, parsed here: `chat.completions.create`
-            # walks the whole body (every message) through its TypedDict transform, which is the
-            # identity for plain JSON like ours, and builds a pydantic ChatCompletion of which a few
-            # fields are read. Together about 1.5 ms of event-loop time a call; auth, base URL,
-            # timeouts and the SDK's error classes are the same either way.
-            response = await self._client.post(CHAT_PATH, cast_to=self._response_class, body=body)
+            # The SDK's generic POST of the serialised body, with the raw response, parsed here:
+            # `chat.completions.create` walks the whole body (every message) through its TypedDict
+            # transform, which is the identity for plain JSON like ours, and builds a pydantic
+            # ChatCompletion of which a few fields are read. Together about 1.5 ms of event-loop
+            # time a call; auth, base URL, timeouts and the SDK's error classes are the same.
+            body = {"content": content} if self._posts_bytes else {"body": json.loads(content)}
+            response = await self._client.post(CHAT_PATH, cast_to=self._response_class, **body)
         except openai.OpenAIError as exc:
             return self._failed_request(exc)
         text = response.text
@@ -165,7 +179,7 @@ class OpenAIBackend:
             return self._not_a_completion(text)
         if not isinstance(completion, dict) or "choices" not in completion:
             return self._not_a_completion(json.dumps(completion))
-        return _read_completion(completion, body.get("max_tokens"))
+        return _read_completion(completion, max_tokens)
 
     def _not_a_completion(self, body: str) -> _Attempt:
         # A 200 that is not a chat completion comes from the infrastructure (a proxy's error page, a
@@ -322,6 +336,11 @@ def _object(value: object) -> dict:
 
 def _failure(category: ErrorCategory, message: str, **found) -> _Attempt:
     return _Attempt(error=GenerationError(category, message), **found)
+
+
+def _json_bytes(value: object) -> bytes:
+    # as the SDK serialises a request body (openai._utils._json.openapi_dumps)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def _one_line(text: str, limit: int = 300) -> str:

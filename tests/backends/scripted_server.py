@@ -119,6 +119,10 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         # Keep-alive, as real model servers do: a new connection per request would measure
         # connection set-up instead of the client.
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY, as real model servers set it (uvicorn, llama.cpp's server, Go's net/http):
+        # a reply goes out as two writes (headers, then body), and with Nagle's algorithm the
+        # body waits for the client's delayed ACK of the headers, ~40 ms on every reply.
+        disable_nagle_algorithm = True
 
         def setup(self) -> None:
             super().setup()

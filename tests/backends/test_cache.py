@@ -10,7 +10,7 @@ from harness.backends.base import (
     ModelSettings,
     Usage,
 )
-from harness.backends.cache import JOB_LOOKUP, CachedBackend, ResponseCache, cache_key
+from harness.backends.cache import JOB_LOOKUP, CachedBackend, ResponseCache, cache_key, generation_json
 from harness.brief import Draft
 from harness.conversations import ConversationRecord
 from harness.prompts import parse_prompt
@@ -135,3 +135,20 @@ def test_the_remembered_conversation_hash_gives_the_documented_key(tmp_path):
     assert inner.calls == 2
     assert cache.get(cache_key("counting", {"model": "m1", "base_url": inner.base_url}, first)).draft == GOOD.draft
     assert cache.get(cache_key("counting", {"model": "m1", "base_url": inner.base_url}, other)).raw_output == "{oops"
+
+
+def test_answers_and_job_results_are_written_in_one_commit_and_answers_read_many_at_once(tmp_path):
+    ResponseCache(tmp_path / "c.sqlite").put_many([("good", generation_json(GOOD)), ("bad", generation_json(BAD_JSON))],
+                                                  [("job", b"0\n{}\n")])
+    again = ResponseCache(tmp_path / "c.sqlite")
+    assert again.get_many(["good", "missing", "bad"]) == {"good": GOOD, "bad": BAD_JSON}
+    assert again.get_jobs(["job"]) == {"job": b"0\n{}\n"}
+
+
+def test_replays_are_what_generate_replays_read_for_many_requests_at_once(tmp_path):
+    cached = CachedBackend(CountingBackend([GOOD, BAD_JSON]), ResponseCache(tmp_path / "c.sqlite"))
+    run(cached, request())
+    run(cached, request(repeat=1))
+    keys = [cached.key(request(repeat)) for repeat in range(3)]
+    assert cached.replays(keys) == {keys[0]: run(cached, request()), keys[1]: run(cached, request(repeat=1))}
+    assert cached.replays(keys)[keys[0]].cache_hit and cached.inner.calls == 2

@@ -165,6 +165,41 @@ def test_no_seed_is_sent_when_neither_prompt_nor_settings_set_one(server):
     assert "seed" not in server.requests[0]
 
 
+def test_repeats_share_the_serialised_messages_and_each_conversation_and_prompt_gets_its_own(server, monkeypatch):
+    renders = []
+    original = type(PROMPT).render
+    monkeypatch.setattr(type(PROMPT), "render", lambda self, conversation: renders.append(1) or original(self, conversation))
+    changed = conversation_dict()
+    changed["messages"][0]["content"] = "Hi, it's Maria again about the refund."
+    other = ConversationRecord.model_validate(changed)
+    shorter = parse_prompt(PROMPT_TEXT.replace("Write the handoff draft as JSON.", "Write JSON."))
+    requests = [GenerationRequest(CONVERSATION, PROMPT, ModelSettings(), 0), GenerationRequest(CONVERSATION, PROMPT, ModelSettings(), 1),
+                GenerationRequest(other, PROMPT, ModelSettings(), 0), GenerationRequest(CONVERSATION, shorter, ModelSettings(), 0)]
+    server.script(*[ok() for _ in requests])
+
+    async def generate_all(backend: OpenAIBackend):
+        try:
+            return [await backend.generate(request) for request in requests]
+        finally:
+            await backend.aclose()
+
+    generations = asyncio.run(generate_all(OpenAIBackend(model="m", base_url=server.base_url, **FAST_RETRIES)))
+    assert all(generation.ok for generation in generations)
+    assert [body["messages"] for body in server.requests] == [
+        original(PROMPT, CONVERSATION), original(PROMPT, CONVERSATION), original(PROMPT, other), original(shorter, CONVERSATION)]
+    assert [body["seed"] for body in server.requests] == [7, 8, 7, 7]
+    assert len(renders) == 3  # the repeat reused its conversation's
+
+
+def test_an_sdk_without_raw_bodies_is_sent_the_same_request(server):
+    server.script(ok(), ok())
+    request = GenerationRequest(CONVERSATION, PROMPT, ModelSettings(), 1)
+    raw, data = (OpenAIBackend(model="m", base_url=server.base_url) for _ in range(2))
+    data._posts_bytes = False  # as openai releases before `post(content=...)`
+    assert asyncio.run(generate_with(raw, request)).ok and asyncio.run(generate_with(data, request)).ok
+    assert server.requests[0] == server.requests[1]
+
+
 def test_fenced_json_output_is_accepted(server):
     generation = generate(server, ok(f"```json\n{DRAFT_JSON}\n```\n"))
 
@@ -304,6 +339,25 @@ def test_one_client_keeps_its_connections_alive_across_requests(server):
     assert [g.ok for g in generations] == [True] * 24
     assert len(server.requests) == 24
     assert server.connections <= 8
+
+
+def test_a_reply_on_a_kept_alive_connection_takes_no_nagle_stall(server):
+    # With Nagle's algorithm on in the server, each of these waited ~40 ms for a delayed ACK.
+    server.script(*[ok() for _ in range(20)])
+    backend = OpenAIBackend(model="gpt-4o-mini", base_url=server.base_url)
+    request = GenerationRequest(CONVERSATION, PROMPT)
+
+    async def one_after_another():
+        try:
+            await backend.generate(request)
+            started = time.perf_counter()
+            for _ in range(19):
+                assert (await backend.generate(request)).ok
+            return time.perf_counter() - started
+        finally:
+            await backend.aclose()
+
+    assert asyncio.run(one_after_another()) < 0.3
 
 
 def test_rate_limit_that_never_clears_is_recorded_as_rate_limit(server):
