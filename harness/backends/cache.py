@@ -120,9 +120,6 @@ class ResponseCache:
         # rows are text on disk; CAST AS BLOB hands over their UTF-8 bytes without a decode
         return dict(self._select("job_results", "CAST(rows AS BLOB)", keys))
 
-    def put_jobs(self, entries: list[tuple[str, bytes]]) -> None:
-        self.put_many(jobs=entries)
-
     def put_many(self, responses: Sequence[tuple[str, str]] = (), jobs: Sequence[tuple[str, bytes]] = ()) -> None:
         """Response entries (key, `generation_json`) and job results (key, rows as UTF-8 bytes) in
         one transaction: a commit per entry cost more than the entry. Rows are stored as text, as

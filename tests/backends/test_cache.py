@@ -105,7 +105,7 @@ def test_a_stored_generation_comes_back_field_for_field(tmp_path):
 
 
 def test_job_results_are_written_in_one_batch_and_read_by_a_new_process(tmp_path):
-    ResponseCache(tmp_path / "c.sqlite").put_jobs([("a", b"0\n{}\n"), ("b", b"1\n{}\n{}"), ("a", b"0\n{} \n")])
+    ResponseCache(tmp_path / "c.sqlite").put_many(jobs=[("a", b"0\n{}\n"), ("b", b"1\n{}\n{}"), ("a", b"0\n{} \n")])
     again = ResponseCache(tmp_path / "c.sqlite")
     assert again.get_jobs(["a", "b", "c"]) == {"a": b"0\n{} \n", "b": b"1\n{}\n{}"}
     # text, as versions before bytes wrote it, so those versions can still read the file
@@ -115,7 +115,7 @@ def test_job_results_are_written_in_one_batch_and_read_by_a_new_process(tmp_path
 def test_job_results_are_text_on_disk_utf8_bytes_in_hand_and_read_in_chunks(tmp_path):
     cache = ResponseCache(tmp_path / "c.sqlite")
     entry = '0\n{"r": "café — “ok”"}\n'
-    cache.put_jobs([(f"k{i}", f"{entry}{i}".encode()) for i in range(JOB_LOOKUP + 3)])  # more than one query
+    cache.put_many(jobs=[(f"k{i}", f"{entry}{i}".encode()) for i in range(JOB_LOOKUP + 3)])  # more than one query
     found = cache.get_jobs(["missing"] + [f"k{i}" for i in range(JOB_LOOKUP + 3)])
     assert found == {f"k{i}": f"{entry}{i}".encode() for i in range(JOB_LOOKUP + 3)}
     assert cache._db.execute("SELECT rows FROM job_results WHERE key = 'k7'").fetchone() == (f"{entry}7",)
