@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import phonenumbers
 
 from harness import fastre
+from harness.backends.rules.sentences import mentions_any
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
 from harness.privacy import DIGIT_WORDS, REPEATERS, digit_runs, find_card_numbers, find_sensitive
@@ -140,11 +141,6 @@ def key_info_markers(facts: list[Fact], view: CallView) -> list[MarkerFinding]:
     ]
 
 
-def _mentions(lower: str, words: tuple[str, ...]) -> bool:
-    """A cheap test before a costly regex: does any of these substrings occur?"""
-    return any(word in lower for word in words)
-
-
 _LABEL_WORDS = (
     "account",
     "order",
@@ -208,7 +204,7 @@ def _identifiers(view: CallView, turn: Turn) -> list[Fact]:
     # Every code has digits in it: a turn without a run of two or more says none.
     if not any(len(run.digits) >= 2 for run in digit_runs(text)):
         return []
-    labelled = _LABEL.finditer(text) if _mentions(turn.lower, _LABEL_WORDS) else ()
+    labelled = _LABEL.finditer(text) if mentions_any(turn.lower, _LABEL_WORDS) else ()
     for match in labelled:
         key = _key_for(match.group(1))
         code = _read_code(text, match.end())

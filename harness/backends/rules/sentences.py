@@ -5,6 +5,7 @@ balance is ..."), so rules look at sentences in order rather than at whole turns
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -71,8 +72,9 @@ def words(text: str) -> frozenset[str]:
     return found
 
 
-def mentions_any(text: str, screen_words: frozenset[str]) -> bool:
-    """Whether any of `screen_words` occurs in `text`, as a substring.
+def mentions_any(text: str, screen_words: Iterable[str]) -> bool:
+    """Whether any of `screen_words` occurs in `text`, as a substring: a cheap test before a
+    costly regex.
 
     A sentence's words are among its turn's (no word spans a sentence end), so the screen words a
     turn has screen each of its sentences: more loosely than the sentence's own words would,
