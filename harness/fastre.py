@@ -1,18 +1,26 @@
-"""`re.compile` with a first-character screen, for the many alternation-heavy patterns of the rules.
+"""`re.compile` that tells the engine which characters a match can start with.
 
-Python's `re` skips ahead quickly only when a pattern starts with a literal or a character class.
-A pattern like `\\b(refund|charge|fee|...)` starts with a word boundary, so the engine tries every
-alternative at every position of the text: 20-40 µs for one sentence. Prefixing the look-ahead
-`(?=[cfr...])` - the characters a match can start with, read from the parsed pattern - rejects
-most positions with one class test and halves that. The look-ahead is implied by the pattern, so
-what matches, and every group, is unchanged. A pattern whose first character cannot be pinned
-down (it may match empty, or start with `.`, a negated class or a back-reference), or that `re`
-already scans for (it starts with a class or a literal), compiles as is.
+Python's `re` skips ahead quickly only when a pattern starts with a literal or a character class:
+its compiled code then carries a set of first characters, and the search loop tests each position
+against that set in C before it tries a match there. A pattern like `\\b(refund|charge|fee|...)`
+starts with a word boundary, and `[.!?]+` with a repeat, so the engine tries the whole pattern at
+every position of the text: 20-40 µs for one sentence.
+
+Here the first characters are read from the parsed pattern and written into the compiled code's
+info block, the same block `re` fills for a pattern that starts with a class. Only the search
+loop reads that block, to skip positions no match can start at; what matches, and every group, is
+unchanged. Where the block cannot be written (a case-blind pattern whose first characters are not
+ASCII), the pattern gets the look-ahead `(?=[cfr...])` instead: it rejects a wrong position with
+one class test, half the cost of trying the pattern there. A pattern whose first character cannot
+be pinned down (it may match empty, or start with `.`, a negated class or a back-reference)
+compiles as is.
 """
 
 from __future__ import annotations
 
+import _sre
 import re
+import re._compiler as sre_compile
 import re._constants as sre
 import re._parser as sre_parse
 
@@ -43,23 +51,34 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern | ScreenedPattern:  # a 
         if needles is not None and screen is not None and _needles_cost_more(len(needles), pattern, flags):
             needles = None
         body = factor_choices(pattern, flags)
-        compiled = re.compile(body if screen is None else f"(?={screen})(?:{body})", flags)
-    except Exception:  # re._parser is private API: should it ever change, patterns still work, unscreened
-        compiled, needles = re.compile(pattern, flags), None
+        start_class = _start_class(pattern, flags)
+        compiled = _scanning(body, start_class, flags)
+        if compiled is None:
+            compiled = re.compile(body if screen is None else f"(?={screen})(?:{body})", flags)
+            start_class = screen
+    except Exception:  # re._parser and _sre are private API: should they change, patterns still work
+        compiled, needles, start_class = re.compile(pattern, flags), None, None
     result = compiled if needles is None else ScreenedPattern(compiled, needles)
-    _AUTHORED[id(result)] = (result, pattern)
+    _AUTHORED[id(result)] = (result, pattern, start_class)
     return result
 
 
-# What each compiled pattern was written as, for the tests that compare it with plain `re`.
-# Patterns are compiled once, at import: this holds a few hundred strings.
-_AUTHORED: dict[int, tuple[object, str]] = {}
+# What each compiled pattern was written as, and the start class it was given, for the tests that
+# compare it with plain `re`. Patterns are compiled once, at import: this holds a few hundred.
+_AUTHORED: dict[int, tuple[object, str, str | None]] = {}
 
 
 def authored(compiled: re.Pattern | ScreenedPattern) -> str:
     """The pattern as its author wrote it, before screens and factoring."""
     entry = _AUTHORED.get(id(compiled))
     return entry[1] if entry is not None and entry[0] is compiled else compiled.pattern
+
+
+def skips_to(compiled: re.Pattern | ScreenedPattern) -> str | None:
+    """The class of first characters the search skips to (in the info block or a look-ahead),
+    or None where the pattern was compiled as is."""
+    entry = _AUTHORED.get(id(compiled))
+    return entry[2] if entry is not None and entry[0] is compiled else None
 
 
 def _needles_cost_more(count: int, pattern: str, flags: int) -> bool:
@@ -85,15 +104,81 @@ def _screen_width(pattern: str, flags: int) -> int:
     return width
 
 
+def _scanning(body: str, start_class: str | None, flags: int) -> re.Pattern | None:
+    """`body` compiled with `start_class` in its info block, as the characters the search loop
+    scans for; None where `re` already scans for something or the class cannot be written."""
+    if start_class is None:
+        return None
+    parsed = sre_parse.parse(body, flags)
+    code = sre_compile._code(parsed, flags)
+    # INFO <skip> <flags> <min> <max> ...: flags 0 means no prefix or charset of its own; a pattern
+    # of minimum width 0 can match where no first character is
+    if code[0] != sre.INFO or code[2] != 0 or code[3] == 0:
+        return None
+    charset = _charset_code(start_class, flags)
+    if charset is None:
+        return None
+    info = [sre.INFO, 4 + len(charset), sre.SRE_INFO_CHARSET, code[3], code[4], *charset]
+    indexgroup = [None] * parsed.state.groups
+    for name, index in parsed.state.groupdict.items():
+        indexgroup[index] = name
+    # what re._compiler.compile does, with the info block replaced (`_sre.compile` validates it)
+    return _sre.compile(
+        body,
+        flags | parsed.state.flags,
+        info + code[1 + code[1] :],
+        parsed.state.groups - 1,
+        parsed.state.groupdict,
+        tuple(indexgroup),
+    )
+
+
+# The characters that match an ASCII character case-blind, besides its two cases: re's Unicode
+# case folding takes "İ" and "ı" for i, "ſ" for s and the Kelvin sign for k (a test checks the list
+# against every code point).
+_FOLDS_INTO_ASCII = "\u0130\u0131\u017f\u212a"
+_ASCII_AND_FOLDS = "".join(map(chr, range(128))) + _FOLDS_INTO_ASCII
+_CATEGORY = re.compile(r"\\[A-Za-z]")  # \d, \w, \s and their negations (re.escape leaves letters alone)
+
+
+def _charset_code(start_class: str, flags: int) -> list[int] | None:
+    """The compiled character set of `start_class`, as the case-sensitive test the search loop
+    makes: a case-blind class is written out as every character it admits."""
+    if flags & re.LOCALE:
+        return None
+    if flags & re.IGNORECASE or "(?i:" in start_class:
+        if not start_class.isascii() or _CATEGORY.search(start_class):
+            return None  # a category or non-ASCII letters: too many characters to list
+        admitted = set(re.compile(start_class, flags).findall(_ASCII_AND_FOLDS))
+        items = [(sre.LITERAL, ord(character)) for character in sorted(admitted)]
+    else:
+        parsed = sre_parse.parse(start_class, flags)
+        if len(parsed) != 1 or parsed[0][0] not in (sre.IN, sre.LITERAL):
+            return None
+        op, av = parsed[0]
+        items = av if op is sre.IN else [(sre.LITERAL, av)]
+    charset, _ = sre_compile._optimize_charset(items)
+    code: list[int] = []
+    # the parser's flags say UNICODE for a str pattern: \d then means every Unicode digit
+    sre_compile._compile_charset(charset, sre_parse.parse(start_class, flags).state.flags & ~re.IGNORECASE, code)
+    return code
+
+
 def first_characters(pattern: re.Pattern) -> str | None:
     """The class a match of `pattern` starts with, as a pattern, or None (for tests and curiosity)."""
     return _screen(pattern.pattern, pattern.flags)
 
 
 def _screen(pattern: str, flags: int) -> str | None:
-    parsed = sre_parse.parse(pattern, flags)
-    if _engine_skips_ahead(parsed, flags):
+    """The look-ahead for `pattern`, or None where `re` already skips ahead as fast."""
+    if _engine_skips_ahead(sre_parse.parse(pattern, flags), flags):
         return None
+    return _start_class(pattern, flags)
+
+
+def _start_class(pattern: str, flags: int) -> str | None:
+    """The characters a match of `pattern` can start with, as a class, or None if unknown."""
+    parsed = sre_parse.parse(pattern, flags)
     try:
         items, may_be_empty = _first_of(parsed)
     except _Unknown:
