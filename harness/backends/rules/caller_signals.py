@@ -14,6 +14,14 @@ from typing import NamedTuple
 
 from harness import fastre
 from harness.backends.rules.sentences import words
+from harness.needles import ScreenedPattern
+
+
+def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
+    """`pattern` behind needles picked by hand, where `fastre` finds none or common ones ("call", "pay "):
+    every match holds one of them, and turns without any skip the regex."""
+    return ScreenedPattern(fastre.compile(pattern), needles)
+
 
 # Each detector first checks that the turn has one of its trigger words (every alternative of
 # its patterns contains one), so a long call costs a set lookup per turn, not a dozen regexes.
@@ -23,7 +31,10 @@ from harness.backends.rules.sentences import words
 _WHAT = (r"(real |actual |live |human |an actual |a real |even a |actually a |really a )?(person|human|human being|"
          r"people|bot|robot|machine|computer|ai|a\.i\.|chatbot|chat bot|automated|lady|woman|man|guy|"
          r"operator|agent|someone real)")
-_ASKS_IF_HUMAN = fastre.compile(
+_ASKS_IF_HUMAN = _screened((
+    "re you", "r you", "re u ", "r u ", "re ya ", "r ya ", "talking ", "speaking ", "chatting ", "is this ", "is that ",
+    "is it ", "is there ", "human or", "person or", "bot or", "machine or", "computer or", "ai or", "who am i ",
+    "you're ", "youre "),
     r"\b(are|r) (you|u|ya)( even| actually| really| like| just)? (a |an |one of (those|them|these) )?"
     r"(real|human|alive|a person|" + _WHAT + r")\b|"
     r"\b(am i|are we)( even| actually| really)? (talking|speaking|chatting) (to|with) (a |an |the |some )?"
@@ -60,7 +71,11 @@ def asks_if_human(text: str) -> bool:
 
 _CHANNEL = r"(call|calling|calls|ring|ringing|text|texting|texts|text messages|messages|messaging|email|emails|" \
            r"emailing|contact|contacting|robocalls?|voicemails?|letters|mail|mailers|notifications)"
-_REVOKES = fastre.compile(
+_REVOKES = _screened((
+    "stop", "quit", "cease", "no more", "enough with the", "knock off the", "lay off the", "don't ", "dont ", "do not ",
+    "never ", "take me", "take my", "take this number", "remove me", "remove my", "remove this number", "get me",
+    "get my", "get this number", "not call", "not-call", "dnc", "opt ", "unsubscribe", "rather", "prefer", " consent",
+    "to end", "ended", "leave me alone"),
     r"\b(stop|quit|cease|no more|enough with the|quit with the|stop with the|knock off the|lay off the)( \w+){0,2} "
     + _CHANNEL + r"\b|"
     r"\b(don'?t|do not|never) (ever )?(call|text|contact|email|ring|message) (me|us|this number|here|there|my \w+|"
@@ -113,7 +128,9 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(remove|take) (all )?(of )?my (personal )?(data|info|information|details) (from|off|out of) (your|the) "
         r"(records|system|systems|database|files)\b|"
         r"\bforget me\b")),
-    ("access", fastre.compile(
+    ("access", _screened((
+        "what data", "what info", "what details", "what personal", "who have you", "who did you", "on me", "about me",
+        "who you", "copy of", "record of", "subject access", "right to ", "data access", "data subject"),
         r"\bwhat (data|info|information|details|personal (data|information)) (you|y'all|your company|you guys|you "
         r"people)('ve| have)? (have|hold|keep|got|store|collect)\b|\bwhat (data|info|information|details|personal "
         r"(data|information)) (do|does|did) (you|y'all|your company|you guys|you people) (have|hold|keep|store|"
@@ -124,7 +141,7 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(copy|record) of (all )?(my|the) (personal )?(data|information|info) (you|that you)\b|"
         r"\bcopy of (all )?(the )?(personal )?(data|information|info) (you|that you)( \w+)? (hold|have|keep|store)\b|"
         r"\bsubject access( request)?\b|\bright to (access|know)\b|\bdata (access|subject) request\b")),
-    ("stop sale or sharing", fastre.compile(
+    ("stop sale or sharing", _screened(("sold", "sell", "shar", "opt "),
         r"\b(don'?t|do not) (want )?(it |my (data|info|information|details) )?(to be )?(sold|shared|sell|share)\b|"
         r"\b(stop|quit) (selling|sharing) (my|our)\b|\bopt (me )?out of (the )?(sale|sharing|selling|data)\b|"
         r"\bdo not sell\b")),
@@ -163,6 +180,17 @@ class _Kind(NamedTuple):
     pattern: re.Pattern[str]
 
 
+# What every "financial hardship" match holds, one for each of its shapes: rarer than "pay " or "home",
+# which `fastre` would pick for "can't pay it" and "losing our home".
+_HARDSHIP_NEEDLES = (
+    "laid off", "lost ", "got fired", "out of work", "unemploy", "can't ", "cant ", "cannot ", "can not ",
+    "fixed income", "on benefits", "social security", "disability", "ssi", "ssdi", "welfare", "food stamps",
+    "hardship", "behind on ", "evict", "bank", "paycheck to paycheck", "nothing coming in", "between", "choosing",
+    "picking", "left", "to my name", "account", " is due and", "lose the", "lose our", "lose my", "losing the",
+    "losing our", "losing my", "foreclos", "repossess", "single ",
+)
+# What every "older caller" match holds: an age's first digit or word, or a word for old age.
+_AGE_NEEDLES = ("7", "8", "9", "seventy", "eighty", "ninety", "elderly", "pensioner", "senior citizen")
 _VULNERABILITY: tuple[_Kind, ...] = (
     _Kind("distress or self-harm", _triggers("kill end suicide suicidal live here hurt self harm point"),
           fastre.compile(
@@ -195,7 +223,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         "laid job fired work unemployed unemployment afford pay make fixed benefits social disability ssi ssdi "
         "welfare stamps hardship behind evicted eviction evict evicting bankrupt bankruptcy paycheck coming "
         "groceries food rent electric dollars bucks mortgage lose losing foreclosure foreclosed foreclosing "
-        "repossessed repossession single"), fastre.compile(
+        "repossessed repossession single"), _screened(_HARDSHIP_NEEDLES,
         r"\b(laid off|lost (my|his|her) job|got fired|out of work|unemploy(ed|ment)|(can'?t|cannot|can not) "
         r"(afford|pay (it|that|this|the (bill|rent))|make (rent|ends meet))|fixed income|on benefits|on (social "
         r"security|disability|ssi|ssdi|welfare|food stamps)|(social security|disability) (check|checks|income|"
@@ -210,8 +238,9 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         r"learning disabilit\w*|can'?t (see|hear) (well|very well)|autis\w+|down syndrome|cerebral palsy|"
         r"special needs|care for (him|her|them) full[- ]time|mental health|depress(ed|ion)|anxiety|ptsd|bipolar|"
         r"schizophren\w+)\b")),
+    # Its triggers ("i", "he") are in most turns: the needles screen the regex too.
     _Kind("older caller", _triggers(
-        "i'm i he's she's he she elderly pensioner senior"), fastre.compile(
+        "i'm i he's she's he she elderly pensioner senior"), _screened(_AGE_NEEDLES,
         r"\b((i'?m|i am|he'?s|he is|she'?s|she is) (7[5-9]|8\d|9\d|seventy[- ](five|six|seven|eight|nine)|eighty"
         r"[\w-]*|ninety[\w-]*)( years old)?(?! (dollars|bucks|pounds|percent|minutes|days|miles|short|over))|elderly|"
         r"pensioner|senior citizen)\b")),
@@ -229,11 +258,16 @@ _VULNERABILITY_LOOKALIKES = fastre.compile(
 )
 
 
+_VULNERABILITY_TRIGGERS = frozenset().union(*(kind.triggers for kind in _VULNERABILITY))
+
+
 def vulnerability(text: str) -> str | None:
-    vocabulary = words(text)
-    candidates = [kind for kind in _VULNERABILITY if not kind.triggers.isdisjoint(vocabulary)]
-    if not candidates:
+    # One set test for the many turns without a trigger of any kind; the few a turn has then
+    # screen each kind more cheaply than its whole vocabulary would.
+    triggers = _VULNERABILITY_TRIGGERS & words(text)
+    if not triggers:
         return None
+    candidates = [kind for kind in _VULNERABILITY if not kind.triggers.isdisjoint(triggers)]
     cleaned = _VULNERABILITY_LOOKALIKES.sub(" ", text)
     for kind in candidates:
         if kind.pattern.search(cleaned):

@@ -24,6 +24,7 @@ from harness import fastre
 from harness.backends.rules.sentences import Sentence, cased_slice, mentions_any, safe_quote, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding
 from harness.contract import MarkerType
+from harness.needles import ScreenedPattern
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,15 @@ class Commitment:
     quote: str = ""  # the promising sentence as said (masked, shortened), for callers that word their own text
 
 
+def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
+    """`pattern` behind needles picked by hand, where `fastre` finds none or common ones ("call", "send"):
+    every match holds one of them, and sentences without any skip the regex."""
+    return ScreenedPattern(fastre.compile(pattern), needles)
+
+
 _ADVERBS = r"(?:also |now |just |then |personally |definitely |certainly |go ahead and |make sure to |right away )*"
 # "I'll <verb>", "we will <verb>": the verb decides whether it is a promise.
-_FIRST_PERSON_FUTURE = fastre.compile(
+_FIRST_PERSON_FUTURE = _screened(("ll", "going to", "make sure"),
     r"\b(?:i'?ll|i will|i'?m going to|i am going to|we'?ll|we will|we'?re going to|let me make sure)\s+"
     + _ADVERBS + r"(?P<verb>[a-z]+)(?P<rest>(?: [\w$£€'.,-]+){0,3})"
 )
@@ -51,11 +58,11 @@ _NOT_A_PROMISE_AFTER = fastre.compile(
 )
 _HANDOFF_AFTER = fastre.compile(r"^ (you|this call) (through|over|to)\b")
 _CAUSATIVE_OK = fastre.compile(r"^ (the|that|those|your|it|them|someone|somebody|a|an)\b")
-_YOU_WILL = fastre.compile(
+_YOU_WILL = _screened(("you'll", "you will"),
     r"\byou(?:'ll| will)\s+(?:also |now |still |definitely |then )*(?P<verb>get|receive|have|see|be (?:refunded|"
     r"credited|reimbursed|contacted|called|notified|sent|receiving|getting|hearing)|hear back|no longer)\b"
 )
-_SOMEONE_WILL = fastre.compile(
+_SOMEONE_WILL = _screened(("'ll", " will"),
     r"\b(?:someone|somebody|a (?:\w+ )?(?:nurse|representative|rep|specialist|agent|technician|adjuster|manager|"
     r"supervisor|member of (?:our|the) team|caseworker|coordinator)|(?:the|our|your) (?:\w+ ){0,2}(?:team|office|"
     r"department|desk|adjuster|doctor|provider)|they|he|she)(?: (?:from|in|at|on) (?:the |our )?[\w-]+(?: [\w-]+)?)?"
@@ -63,7 +70,7 @@ _SOMEONE_WILL = fastre.compile(
     r"(?:call|contact|reach out|follow up|get back|email|text|review|be in touch|send|look into|come out|visit|"
     r"have|handle|process|mail|ring|respond|reply|get in touch|reach you)\b"
 )
-_DONE_FOR_CALLER = fastre.compile(
+_DONE_FOR_CALLER = _screened(("i've", "i have"),
     r"\bi(?:'ve| have)\s+(?:gone ahead and |just |now |also |already )*(?:applied|waived|refunded|credited|removed|"
     r"placed|booked|scheduled|rescheduled|submitted|opened|extended|cancell?ed|canceled|taken|set|blocked|raised|"
     r"logged|escalated|reversed|adjusted|arranged|requested|filed|marked|reinstated|approved|issued|processed|"
@@ -72,7 +79,7 @@ _DONE_FOR_CALLER = fastre.compile(
     r"(?:address|contact|preferences?|number|email))\b"
 )
 # "your claim will be approved", "the fee will be waived": an outcome stated as settled.
-_WILL_BE_DONE = fastre.compile(
+_WILL_BE_DONE = _screened(("will be", "will get", "'ll be", "'ll get", "going to be", "going to get"),
     r"\b(?:will|'ll|is going to|are going to) (?:be|get) (?:fully |definitely |completely |all )?(?:refunded|credited|"
     r"reimbursed|waived|removed|reversed|approved|covered|paid|fixed|resolved|restored|processed|cancell?ed|"
     r"applied|adjusted|dropped|wiped|cleared|closed|deleted|back|settled|forgiven|taken off|sent|mailed|"
@@ -85,22 +92,25 @@ _ASSURANCE = fastre.compile(
     r"consider it done)\b"
 )
 # "That charge has been removed": an outcome reported as done, unless read off the record ("I see ...").
-_HAS_BEEN_DONE = fastre.compile(
+_HAS_BEEN_DONE = _screened(("has been", "have been"),
     r"\b(?:has|have) been (?:fully )?(?:refunded|credited|reimbursed|waived|removed|reversed|approved|cancell?ed|"
     r"taken off|wiped|cleared|forgiven|adjusted|applied)\b"
 )
 _READ_FROM_RECORD = fastre.compile(r"\b(?:i (?:can )?see|it (?:looks|shows|says)|according to|shows|showing|records)\b")
 # "You won't be charged for this."
-_YOU_WONT_PAY = fastre.compile(r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
-                           r"(?:need|have) to pay|owe)\b")
+_YOU_WONT_PAY = _screened(("you won't", "you wont", "you will not", "you don't", "you dont", "you do not"),
+                          r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
+                          r"(?:need|have) to pay|owe)\b")
 # "We won't contact you there again": a promise to refrain.
-_WONT_AGAIN = fastre.compile(r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
-                             r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
+_WONT_AGAIN = _screened((" won't ", " wont ", " will not ", " will no longer", "'ll no longer"),
+                        r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
+                        r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
 # Sending the caller a verification code is part of the check, not a promise to them.
 _VERIFICATION_CODE = fastre.compile(r"\b(?:text\w*|sen[dt]\w*|email\w*)\b[^.]*\bcode\b|\bcode\b[^.]*\b(?:text|sent)\b")
 # "If you can tell me the time, I'll add it": an offer that waits on the caller.
 _CALLER_CONDITION = fastre.compile(r"^(?:\w+, )?if you(?:'d| would)? (?:can |could )?(?:like|prefer|want|tell|give|"
                                r"read|send|provide|share|let me know)\b")
+_BUT = re.compile(r"(,? but |; )")
 _DENIED_ASSURANCE = fastre.compile(
     r"\b(?:can'?t|cannot|can not|unable to|not able to|won'?t be able to|couldn'?t|don'?t want to|isn'?t|"
     r"is not|aren'?t|no) (?:\w+ ){0,2}(?:promise|guarantee|guaranteed|confirm)"
@@ -189,16 +199,13 @@ def find_commitments(view: CallView) -> list[Commitment]:
     """One `Commitment` per assistant message that promises something, in call order."""
     found = []
     for turn in view.assistant_turns:
-        vocabulary = words(turn.lower)
-        promise_words = _PROMISE_WORDS & vocabulary
+        promise_words = _PROMISE_WORDS & words(turn.lower)
         if not promise_words:
             continue
-        promises = [s for s in split_sentences(turn.lower) if _is_promise(s, promise_words, vocabulary)]
-        if not promises:
+        chosen = _chosen_promise(split_sentences(turn.lower), promise_words)
+        if chosen is None:
             continue
-        judged = [(sentence, _exceeds(sentence.text)) for sentence in promises]
-        exceeding = [(sentence, reason) for sentence, reason in judged if reason]
-        sentence, reason = exceeding[0] if exceeding else judged[0]
+        sentence, reason = chosen
         quote = safe_quote(cased_slice(turn.text, sentence.start, sentence.end))
         if reason:
             description = f"Assistant {reason}, which it cannot grant itself: \"{quote}\""
@@ -208,14 +215,30 @@ def find_commitments(view: CallView) -> list[Commitment]:
     return found
 
 
+def _chosen_promise(
+    sentences: tuple[Sentence, ...], promise_words: frozenset[str]
+) -> tuple[Sentence, str | None] | None:
+    """The promise a turn is described by: its first one exceeding authority (with why), else its first.
+    `promise_words`: the turn's words among `_PROMISE_WORDS`."""
+    first = None
+    for sentence in sentences:
+        if _is_promise(sentence, promise_words):
+            reason = _exceeds(sentence.text)
+            if reason:
+                return sentence, reason  # the sentences after it cannot change the choice
+            if first is None:
+                first = sentence, None
+    return first
+
+
 def commitment_markers(commitments: list[Commitment]) -> list[MarkerFinding]:
     """An `ai_commitment` marker on every message with a promise."""
     return [MarkerFinding(c.message, MarkerType.AI_COMMITMENT, c.description) for c in commitments]
 
 
-def _is_promise(sentence: Sentence, promise_words: frozenset[str], vocabulary: frozenset[str]) -> bool:
-    """`promise_words` and `vocabulary`: the promise words and all the words of the sentence's
-    turn, which screen the sentence (`mentions_any`)."""
+def _is_promise(sentence: Sentence, promise_words: frozenset[str]) -> bool:
+    """`promise_words`: the words of the sentence's turn among `_PROMISE_WORDS`, which screen the
+    sentence (`mentions_any`) and, as they hold every trigger word, each shape of a promise."""
     text = sentence.text
     if sentence.is_question or not mentions_any(text, promise_words):
         return False  # "would you like me to ...?", "shall I ...?"
@@ -223,22 +246,23 @@ def _is_promise(sentence: Sentence, promise_words: frozenset[str], vocabulary: f
         return False
     if _CALLER_CONDITION.search(text) and not _ASSURANCE.search(text):
         return False
-    denied = _DENIED_ASSURANCE.search(text) if not _ASSURANCE_WORDS.isdisjoint(vocabulary) else None
+    assurance_words = not _ASSURANCE_WORDS.isdisjoint(promise_words)
+    denied = _DENIED_ASSURANCE.search(text) if assurance_words else None
     if denied:
         # "I can't promise it'll be approved, but I'll submit it today": only the rest can promise.
-        rest = re.search(r"(,? but |; )", text[denied.end():])
+        rest = _BUT.search(text[denied.end():])
         if rest is None:
             return False
         text = text[denied.end() + rest.end():]
     for triggers, pattern in _PROMISE_SHAPES:
-        if not triggers.isdisjoint(vocabulary) and pattern.search(text):
+        if not triggers.isdisjoint(promise_words) and pattern.search(text):
             return True
-    if not _HAS_BEEN_WORDS.isdisjoint(vocabulary) and _HAS_BEEN_DONE.search(text) \
+    if not _HAS_BEEN_WORDS.isdisjoint(promise_words) and _HAS_BEEN_DONE.search(text) \
             and not _READ_FROM_RECORD.search(text):
         return True
-    if not _ASSURANCE_WORDS.isdisjoint(vocabulary) and _ASSURANCE.search(text) and not _DENIED_ASSURANCE.search(text):
+    if assurance_words and _ASSURANCE.search(text) and not _DENIED_ASSURANCE.search(text):
         return True
-    return not _FUTURE_WORDS.isdisjoint(vocabulary) and any(
+    return not _FUTURE_WORDS.isdisjoint(promise_words) and any(
         _future_act_is_promise(m) for m in _FIRST_PERSON_FUTURE.finditer(text))
 
 

@@ -15,14 +15,42 @@ from harness.backends.rules.sentences import short_quote
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
 
-_ASKS_FOR_HUMAN = fastre.compile(
+
+class _TurnPattern:
+    """A case-blind pattern searched in a turn's lower-cased text, behind the words every match
+    holds. An ASCII turn (almost every one) without any of them as a word (`Turn.alnum_runs`,
+    which the rules compute once per turn), or one of `substrings` as text, is skipped with one
+    set test; on the others the pattern matches case exactly (the text and the pattern's letters
+    are lower case: the same matches, for a third less). Another turn gets the pattern as written:
+    case-blind `re` matches letters such as "ſ" to "s", which neither shortcut mirrors."""
+
+    def __init__(self, pattern: str, words: str, substrings: tuple[str, ...] = ()) -> None:
+        self._case_blind = fastre.compile(pattern, re.I)
+        self._lower_case = fastre.compile(pattern)
+        self._words = frozenset(words.split())
+        self._substrings = substrings
+
+    def in_turn(self, turn: Turn) -> bool:
+        lower = turn.lower
+        if not lower.isascii():
+            return self._case_blind.search(lower) is not None
+        if self._words.isdisjoint(turn.alnum_runs) and not any(s in lower for s in self._substrings):
+            return False
+        return self._lower_case.search(lower) is not None
+
+
+_ASKS_FOR_HUMAN = _TurnPattern(
     r"\b(?:(?:real|live|actual|human) (?:person|human|agent|being|representative)|a human\b|human being|"
     r"(?:a|an|your|the|to a) (?:supervisor|manager|representative|rep|agent|operator|specialist|nurse|"
     r"pharmacist|doctor|adjuster|person)\b|someone (?:real|else|who can|in|from)|somebody (?:real|else|who can|"
     r"in|from)|speak (?:to|with) (?:a|an|some|your|the)|talk (?:to|with) (?:a|an|some|your|the|them)|"
     r"transfer me|put me (?:through|on to|onto)|connect me|escalate (?:this|it|me)|\boperator\b|"
     r"representative|get me (?:a|someone|somebody))",
-    re.I,
+    # a word each alternative starts with, or ends with before a word boundary; the bare
+    # "representative" may go on ("representatives"): that one is looked for as text
+    "real live actual human supervisor manager representative rep agent operator specialist nurse pharmacist "
+    "doctor adjuster person someone somebody speak talk transfer put connect escalate get",
+    substrings=("representative",),
 )
 _NEGATED_REQUEST = fastre.compile(
     r"\b(?:don't|do not|no need to|not) (?:need|want|have) to (?:speak|talk)\b", re.I
@@ -32,12 +60,14 @@ _LEAVING = fastre.compile(
     r"carriers?|banks?)|take my business|i'm done with you)\b",
     re.I,
 )
-_TRANSFER_ANNOUNCED = fastre.compile(
+_TRANSFER_ANNOUNCED = _TurnPattern(
     r"\b(?:transfer(?:ring)? you|connect(?:ing)? you|put(?:ting)? you through|hand(?:ing)? you (?:over|off)|"
     r"get(?:ting)? you (?:to|over to) (?:a|an|someone|somebody|the)|pass(?:ing)? you (?:to|over)|"
     r"a (?:colleague|specialist|team member|human|person|agent|representative) will (?:take|pick|be with|join)|"
     r"someone will be with you|bring(?:ing)? in a)\b",
-    re.I,
+    # each alternative's first word, or for "a ... will" the word after "a"
+    "transfer transferring connect connecting put putting hand handing get getting pass passing colleague "
+    "specialist team human person agent representative someone bring bringing",
 )
 
 
@@ -50,9 +80,9 @@ class Escalation:
 
 
 def find_escalation(view: CallView) -> Escalation:
-    announced = next((t.index for t in view.assistant_turns if _TRANSFER_ANNOUNCED.search(t.lower)), None)
+    announced = next((t.index for t in view.assistant_turns if _TRANSFER_ANNOUNCED.in_turn(t)), None)
     for turn in view.caller_turns:
-        if _ASKS_FOR_HUMAN.search(turn.lower) and not _NEGATED_REQUEST.search(turn.lower):
+        if _ASKS_FOR_HUMAN.in_turn(turn) and not _NEGATED_REQUEST.search(turn.lower):
             return Escalation(turn.index, "asked for a human", _quote(turn), announced)
     for turn in view.caller_turns:
         if _LEAVING.search(turn.lower):

@@ -10,6 +10,7 @@ them: "882041176", "$120.50", "October 14".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -19,7 +20,7 @@ from harness import fastre
 from harness.backends.rules.sentences import mentions_any
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role
-from harness.privacy import DIGIT_WORDS, REPEATERS, digit_runs, find_card_numbers, find_sensitive
+from harness.privacy import DIGIT_WORDS, REPEATERS, DigitRun, digit_runs, find_card_numbers, find_sensitive
 
 # label pattern -> information key
 _LABELS: tuple[tuple[str, str], ...] = (
@@ -42,11 +43,29 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (r"(?:serial|imei)", "serial_number"),
     (r"unit", "unit_number"),
 )
-_LABEL = fastre.compile(
-    r"\b("
-    + "|".join(f"(?:{pattern})" for pattern, _ in _LABELS)
-    + r")(?:'s)?\s*(?:number|no\.?|num|code|id|#)?\b",
-    re.I,
+
+
+class _CaseBlind:
+    """A case-blind pattern whose letters are all lower case. On ASCII text it runs as its
+    case-sensitive twin over the lower-cased text, which matches the same spans (case-blind
+    matching of ASCII letters compares their lower cases) in about half the time; the groups of
+    such a match come lower-cased."""
+
+    __slots__ = ("_blind", "_twin")
+
+    def __init__(self, pattern: str) -> None:
+        self._blind = fastre.compile(pattern, re.I)
+        self._twin = fastre.compile(pattern)
+
+    def search(self, text: str) -> re.Match | None:
+        return self._twin.search(text.lower()) if text.isascii() else self._blind.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return self._twin.finditer(text.lower()) if text.isascii() else self._blind.finditer(text)
+
+
+_LABEL = _CaseBlind(
+    r"\b(" + "|".join(f"(?:{pattern})" for pattern, _ in _LABELS) + r")(?:'s)?\s*(?:number|no\.?|num|code|id|#)?\b"
 )
 _LETTER_SPELLING = fastre.compile(r"\b([a-z])\s+(?:as in|like|for)\s+[a-z]+\b", re.I)
 _CODE_TOKEN = fastre.compile(r"[A-Za-z0-9]+|[-,.]")
@@ -68,10 +87,9 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = fastre.compile(
+_DATE = _CaseBlind(
     rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+{_MONTH}\b|"
-    r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b",
-    re.I,
+    r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"
 )
 _BIRTH = fastre.compile(r"\b(?:born|birth|birthday|dob|d\.o\.b)\b", re.I)
 _DATE_CONTEXT = fastre.compile(
@@ -79,23 +97,21 @@ _DATE_CONTEXT = fastre.compile(
     r"cancel(?:l?ed)?|shut ?off|disconnect(?:ion)?|install(?:ation)?|check-?in|move|court|hearing)\b",
     re.I,
 )
-_ISSUE_CUES = fastre.compile(
+_ISSUE_CUES = _CaseBlind(
     r"\b(?:charged|charge|bill|refund|cancel|broken|not working|doesn't work|isn't working|stopped|missing|never|"
     r"wrong|problem|issue|help with|calling about|calling because|want to|need to|trying to|got a letter|"
-    r"denied|declined|late|outage|out|lost|stolen|damaged|dispute|error|owe|shut ?off|delay|delayed)\b",
-    re.I,
+    r"denied|declined|late|outage|out|lost|stolen|damaged|dispute|error|owe|shut ?off|delay|delayed)\b"
 )
 _SPOKEN_EMAIL = fastre.compile(
     r"(?<![\w'])([a-z0-9][a-z0-9 ._\-]*?(?: dot [a-z0-9]+)*)\s+at\s+([a-z0-9\-]+(?:\s+dot\s+[a-z]{2,})+)\b", re.I
 )
 _WRITTEN_EMAIL = fastre.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
-_NUMBER_WORDS_PATTERN = fastre.compile(
-    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|first|second|third|"
-    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
-    re.I,
-)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand first "
+    "second third fourth fifth sixth seventh eighth ninth tenth"
+).split()
+_NUMBER_WORDS_PATTERN = fastre.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -112,20 +128,27 @@ def extract_information(view: CallView) -> list[Fact]:
     if issue:
         facts.append(issue)
     for turn in view.turns:
-        facts.extend(_identifiers(view, turn))
-        facts.extend(_card_last4(turn))
+        is_caller = turn.is_caller
+        # Identifiers, card numbers and phone numbers are digits: most turns have no digit run.
+        runs = digit_runs(turn.text)
+        if runs:
+            facts.extend(_identifiers(view, turn, runs))
+            facts.extend(_card_last4(turn))
         # Amounts, dates and addresses are often stated by the assistant from the record
-        # ("your balance is $612.47"); the agent needs them whoever said them.
-        facts.extend(_amounts(turn))
-        # A date given to a verification question (a birth date) is not information to hand
-        # over. Most turns have no date: the question before is read only when one does.
-        dates = _dates(turn)
-        if dates and not (turn.is_caller and _answers_verification(view, turn)):
-            facts.extend(dates)
-        facts.extend(_addresses(turn))
-        if turn.is_caller:
+        # ("your balance is $612.47"); the agent needs them whoever said them. Each needs a
+        # word or a sign of its own, which most turns lack.
+        if _may_state_record(turn):
+            facts.extend(_amounts(turn))
+            # A date given to a verification question (a birth date) is not information to hand
+            # over. Most turns have no date: the question before is read only when one does.
+            dates = _dates(turn)
+            if dates and not (is_caller and _answers_verification(view, turn)):
+                facts.extend(dates)
+            facts.extend(_addresses(turn))
+        if is_caller:
             facts.extend(_emails(turn))
-            facts.extend(_phones(turn))
+            if runs:
+                facts.extend(_phones(turn, runs))
     return _deduplicate(facts)
 
 
@@ -192,18 +215,35 @@ _STREET_WORDS = frozenset(
     "street st road rd lane ln avenue ave drive dr court ct way boulevard blvd place pl terrace circle parkway "
     "highway hwy square close crescent".split()
 )
+_RECORD_WORDS = _MONEY_WORDS | _DATE_WORDS | _STREET_WORDS
+_MONTH_WORDS = _DATE_WORDS - {"may"}
+_NUMBER_SET = frozenset(_NUMBER_WORDS)
 _STREET_GATE = fastre.compile(
     r"\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|court|ct|way|boulevard|blvd|place|pl|terrace|circle|"
     r"parkway|highway|hwy|square|close|crescent)\b"
 )
 
 
-def _identifiers(view: CallView, turn: Turn) -> list[Fact]:
+def _may_state_record(turn: Turn) -> bool:
+    """Whether `turn` passes the first screen of `_amounts`, `_dates` or `_addresses`: one test
+    for the three, as most turns pass none."""
+    return not _RECORD_WORDS.isdisjoint(turn.alnum_runs) or _has_record_sign(turn.lower)
+
+
+def _has_record_sign(lower: str) -> bool:
+    return "$" in lower or "£" in lower or "€" in lower or "/" in lower
+
+
+def _identifiers(view: CallView, turn: Turn, runs: tuple[DigitRun, ...]) -> list[Fact]:
+    """Codes in `turn`, whose digit runs are `runs`."""
+    # Every code has digits in it: a turn without a run of two or more says none.
+    for run in runs:  # a plain loop: `any` over a generator costs more than the test
+        if len(run.digits) >= 2:
+            break
+    else:
+        return []
     facts = []
     text = turn.text
-    # Every code has digits in it: a turn without a run of two or more says none.
-    if not any(len(run.digits) >= 2 for run in digit_runs(text)):
-        return []
     labelled = _LABEL.finditer(text) if mentions_any(turn.lower, _LABEL_WORDS) else ()
     for match in labelled:
         key = _key_for(match.group(1))
@@ -249,59 +289,105 @@ def _key_for(label: str) -> str:
 def _read_code(text: str, start: int) -> str | None:
     """The first code spoken after `start`: digits, digit words, spelled letters and dashes."""
     window = text[start : start + _WINDOW + 60]
-    window = _LETTER_SPELLING.sub(lambda m: m.group(1).upper(), window)
-    pieces: list[str] = []
-    begun_at = None
-    tokens = list(_CODE_TOKEN.finditer(window))
+    if _may_spell_letters(window):
+        window = _LETTER_SPELLING.sub(_upper_letter, window)
+    first = _first_piece(window)
+    if first is None:
+        return None
+    begun_at, end, value = first
+    pieces = [value]
     repeat = 1
-    for i, token_match in enumerate(tokens):
-        token = token_match.group()
-        lower = token.lower()
-        if not pieces and token_match.start() > _WINDOW:
-            break
+    for token_match in _CODE_TOKEN.finditer(window, end):
+        lower = token_match.group().lower()
         if lower in REPEATERS:
             repeat = REPEATERS[lower]
             continue
-        value = _code_piece(token)
-        if value is not None and token in {"I", "A"}:
-            # the pronoun and the article: letters of a code only between other code pieces
-            following = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-            if _code_piece(following) is None:
-                value = None
+        value = _piece_at(window, token_match)
         if value is not None:
             value, repeat = value * repeat, 1
-            if begun_at is None:
-                begun_at = token_match.start()
             pieces.append(value)
-        elif pieces and lower in _CODE_JOINERS:
-            continue
-        elif pieces:
+        elif lower not in _CODE_JOINERS:
             break
     code = "".join(pieces)
-    if len(code) < 4 or not any(c.isdigit() for c in code) or len(code) > 20:
+    if len(code) < 4 or code.isalpha() or len(code) > 20:
         return None
-    absolute = start + (begun_at or 0)
+    absolute = start + begun_at
     # a PIN, a CVV or an SSN read after a label is a secret, not an identifier
     if any(f.start <= absolute < f.end for f in find_sensitive(text)):
         return None
-    if find_card_numbers(code):
+    # a card number has 13 digits or more, and spoken digits never outnumber the characters that say
+    # them ("double five" is 11 characters for 2)
+    if len(code) >= 13 and find_card_numbers(code):
         return None
     return code
 
 
-_CODE_SHAPE = re.compile(r"[A-Z]*\d[A-Z0-9]*|[A-Z]{2,3}")
+def _first_piece(window: str) -> tuple[int, int, str] | None:
+    """Start, end and value of the first token of `window` that reads as a piece of a code and
+    starts within `_WINDOW` characters ("double five" is "55"), or None."""
+    repeat = 1
+    # Only the tokens `_PIECE_START` finds may be pieces or repeaters: the others are skipped.
+    for candidate in _PIECE_START.finditer(window):
+        if candidate.start() > _WINDOW:
+            return None
+        lower = candidate.group().lower()
+        if lower in REPEATERS:
+            repeat = REPEATERS[lower]
+            continue
+        value = _piece_at(window, candidate)
+        if value is not None:
+            return candidate.start(), candidate.end(), value * repeat
+    return None
+
+
+def _piece_at(window: str, token_match: re.Match) -> str | None:
+    """What the token `token_match` of `window` adds to a code, or None."""
+    token = token_match.group()
+    value = _code_piece(token)
+    if value is not None and (token == "I" or token == "A"):
+        # the pronoun and the article: letters of a code only before another code piece
+        following = _CODE_TOKEN.search(window, token_match.end())
+        if following is None or _code_piece(following.group()) is None:
+            return None
+    return value
+
+
+def _may_spell_letters(window: str) -> bool:
+    """Whether `_LETTER_SPELLING` may match: one of its words in the lower-cased window. Only an
+    ASCII window is screened (case-blind matching folds a few other letters onto ASCII ones)."""
+    if not window.isascii():
+        return True
+    lower = window.lower()
+    return "as in" in lower or "like" in lower or "for" in lower
+
+
+def _upper_letter(match: re.Match) -> str:
+    return match.group(1).upper()
+
+
+# Letters and digit words that read as one character of a code: "o" alone is the letter, not zero.
+_DIGIT_PIECES = {word: digit for word, digit in DIGIT_WORDS.items() if word != "o"}
+# The tokens that may be pieces of a code or repeaters: those of digits and capitals only (no
+# lower-case letter follows the possessive run), and digit words and repeaters in any case.
+_PIECE_START = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z0-9]++(?![a-z])|(?i:"
+    + "|".join(sorted([*_DIGIT_PIECES, *REPEATERS], key=len, reverse=True))
+    + r")(?![A-Za-z0-9]))",
+    re.ASCII,
+)
 
 
 def _code_piece(token: str) -> str | None:
-    lower = token.lower()
+    """What `token` (ASCII letters and digits, or "") adds to a code, or None."""
     if token.isdigit():
         return token
-    if lower in DIGIT_WORDS and lower not in {"o"}:
-        return DIGIT_WORDS[lower]
-    if len(token) == 1 and token.isalpha() and token.isupper():
+    digit = _DIGIT_PIECES.get(token.lower())
+    if digit is not None:
+        return digit
+    # An upper-case token of ASCII letters and digits is a code shape ("K7RQ9M", "SK" - an airline
+    # or a prefix before spoken digits - or a spelled letter) when it has a digit or 1-3 letters.
+    if token.isupper() and (len(token) <= 3 or not token.isalpha()):
         return token
-    if _CODE_SHAPE.fullmatch(token):
-        return token  # "K7RQ9M", "SK" (an airline or a prefix before spoken digits)
     return None
 
 
@@ -317,11 +403,14 @@ def _card_last4(turn: Turn) -> list[Fact]:
 
 
 def _amounts(turn: Turn) -> list[Fact]:
-    if _MONEY_WORDS.isdisjoint(turn.alnum_runs) and not _has_currency_sign(turn.lower):
+    # The gate's first choice is a currency sign, its second a money word: it is run only where
+    # the set tests cannot tell.
+    if _MONEY_WORDS.isdisjoint(turn.alnum_runs):
+        if not _has_currency_sign(turn.lower):
+            return []
+    elif not _runs_are_words(turn.lower) and not _MONEY_GATE.search(turn.lower):
         return []
-    if not _MONEY_GATE.search(turn.lower):
-        return []
-    text = _words_to_digits(turn.lower)
+    text = _with_digits(turn)
     facts = []
     for match in _AMOUNT.finditer(text):
         number = (match.group(1) or match.group(2)).replace(",", "")
@@ -352,9 +441,11 @@ def _has_currency_sign(lower: str) -> bool:
 def _dates(turn: Turn) -> list[Fact]:
     if _DATE_WORDS.isdisjoint(turn.alnum_runs) and "/" not in turn.lower:
         return []
-    if not _DATE_GATE.search(turn.lower):
+    # A month's name as a whole word is one of the gate's choices ("may" counts only before a day).
+    says_month = _runs_are_words(turn.lower) and not _MONTH_WORDS.isdisjoint(turn.alnum_runs)
+    if not says_month and not _DATE_GATE.search(turn.lower):
         return []
-    text = _words_to_digits(turn.lower)
+    text = _with_digits(turn)
     facts = []
     for match in _DATE.finditer(text):
         if _BIRTH.search(text[max(0, match.start() - 40) : match.start()]):
@@ -372,13 +463,23 @@ def _format_date(match: re.Match) -> str | None:
     month_text, day, day2, month2, num_month, num_day, _year = match.groups()
     if month_text or month2:
         month_word = (month_text or month2).lower()[:3]
-        month = next(m for m in _MONTHS if m.startswith(month_word))
+        month = _MONTH_NAMES.get(month_word) or _month_starting(month_word)
         number = int(day or day2)
-        return f"{month.capitalize()} {number}" if 1 <= number <= 31 else None
+        return f"{month} {number}" if 1 <= number <= 31 else None
     month_number, day_number = int(num_month), int(num_day)
     if 1 <= month_number <= 12 and 1 <= day_number <= 31:
         return f"{_MONTHS[month_number - 1].capitalize()} {day_number}"
     return None
+
+
+# "sep" -> "September": the three letters a month's name is matched by name it.
+_MONTH_NAMES = {month[:3]: month.capitalize() for month in _MONTHS}
+
+
+def _month_starting(month_word: str) -> str:
+    # Only a case-blind match through a non-ASCII letter ("ſep") is not a key of _MONTH_NAMES; no
+    # month starts with it either, and `next` raises StopIteration, as it always did.
+    return next(m for m in _MONTHS if m.startswith(month_word)).capitalize()
 
 
 def _emails(turn: Turn) -> list[Fact]:
@@ -417,10 +518,10 @@ _PHONE_CONTEXT = fastre.compile(
 )
 
 
-def _phones(turn: Turn) -> list[Fact]:
+def _phones(turn: Turn, runs: tuple[DigitRun, ...]) -> list[Fact]:
     """A phone number the caller gives (spoken or written), other than the one they call from."""
     facts = []
-    for run in digit_runs(turn.text):
+    for run in runs:
         if len(run.digits) not in (10, 11) or not _PHONE_CONTEXT.search(turn.lower):
             continue
         try:
@@ -443,9 +544,10 @@ _STREET = fastre.compile(
 def _addresses(turn: Turn) -> list[Fact]:
     if _STREET_WORDS.isdisjoint(turn.alnum_runs):
         return []
-    if not (_STREET_GATE.search(turn.lower) and (digit_runs(turn.text) or _NUMBER_WORDS_PATTERN.search(turn.lower))):
+    says_street = _runs_are_words(turn.lower) or _STREET_GATE.search(turn.lower)  # the gate is the set's words
+    if not (says_street and (digit_runs(turn.text) or _says_number_words(turn))):
         return []
-    text = _words_to_digits(turn.lower)
+    text = _with_digits(turn)
     return [Fact("address", _title(m.group(1)), turn.index, "address") for m in _STREET.finditer(text)]
 
 
@@ -457,12 +559,17 @@ def _issue(view: CallView) -> Fact | None:
     """The caller's statement of the problem: the first early caller turn that describes one."""
     early = view.caller_turns[:4]
     for turn in early:
-        if len(turn.lower.split()) >= 6 and _ISSUE_CUES.search(turn.lower):
+        if _word_count(turn) >= 6 and _ISSUE_CUES.search(turn.lower):
             return Fact("issue", _issue_sentences(turn.text), turn.index, "issue")
-    longest = max(early, key=lambda t: len(t.lower.split()), default=None)
-    if longest is not None and len(longest.lower.split()) >= 6:
+    longest = max(early, key=_word_count, default=None)
+    if longest is not None and _word_count(longest) >= 6:
         return Fact("issue", _issue_sentences(longest.text), longest.index, "issue")
     return None
+
+
+def _word_count(turn: Turn) -> int:
+    """`len(turn.lower.split())`, counted: `Turn.lower` is its words joined by single spaces."""
+    return turn.lower.count(" ") + 1 if turn.lower else 0
 
 
 def _issue_sentences(text: str, limit: int = 200) -> str:
@@ -483,7 +590,11 @@ def _deduplicate(facts: list[Fact]) -> list[Fact]:
     seen: set[tuple[str, str]] = set()
     kept = []
     for fact in facts:
-        identity = (fact.kind, _NOT_ALNUM.sub("", fact.value.upper()))
+        value = fact.value.upper()
+        # most values (codes) are ASCII letters and digits already, which the pattern keeps whole
+        if not (value.isascii() and value.isalnum()):
+            value = _NOT_ALNUM.sub("", value)
+        identity = (fact.kind, value)
         if identity in seen:
             continue
         seen.add(identity)
@@ -498,9 +609,25 @@ def _alpha2digit():
     return alpha2digit
 
 
+def _runs_are_words(lower: str) -> bool:
+    """Whether every run of `Turn.alnum_runs` is a whole word for `\\b` in `lower`: in lower-case
+    ASCII the only word character besides [a-z0-9] is "_". Then `\\b(?:word|...)\\b` matches
+    exactly when one of its words is a run, and a set test answers for the pattern."""
+    return lower.isascii() and "_" not in lower
+
+
+def _says_number_words(turn: Turn) -> bool:
+    """Whether `_NUMBER_WORDS_PATTERN` matches `turn.lower`."""
+    if _runs_are_words(turn.lower):
+        return not _NUMBER_SET.isdisjoint(turn.alnum_runs)
+    return _NUMBER_WORDS_PATTERN.search(turn.lower) is not None
+
+
+def _with_digits(turn: Turn) -> str:
+    """`turn.lower`, "a hundred and twenty bucks" -> "120 bucks" (text2num), only where number words occur."""
+    return _words_to_digits(turn.lower) if _says_number_words(turn) else turn.lower
+
+
 @lru_cache(maxsize=4096)  # amounts, dates and addresses each read the same turn
 def _words_to_digits(text: str) -> str:
-    """ "a hundred and twenty bucks" -> "120 bucks" (text2num), only where number words occur."""
-    if not _NUMBER_WORDS_PATTERN.search(text):
-        return text
     return _alpha2digit()(text, "en")

@@ -134,13 +134,14 @@ def _payment_card_data_exposed(view, _verification, _third_party, _commitments) 
 
 def _may_hold_card_data(turn: Turn, question: Turn | None) -> bool:
     """A cheap screen: card talk in the turn or the question it answers, or enough digits for a card."""
+    vocabulary = words(turn.lower)
     asked_about_card = question is not None and not _CARD_WORDS.isdisjoint(words(question.lower))
-    if asked_about_card or not _CARD_WORDS.isdisjoint(words(turn.lower)):
-        return bool(_THREE_DIGITS.search(turn.text)) or not _SPOKEN_DIGITS.isdisjoint(words(turn.lower))
+    if asked_about_card or not _CARD_WORDS.isdisjoint(vocabulary):
+        return bool(_THREE_DIGITS.search(turn.text)) or not _SPOKEN_DIGITS.isdisjoint(vocabulary)
     written = len(_DIGIT.findall(turn.text))
     if written >= _SHORTEST_CARD:
         return True
-    return not _SPOKEN_DIGITS.isdisjoint(words(turn.lower)) and (
+    return not _SPOKEN_DIGITS.isdisjoint(vocabulary) and (
         written + len(_SPOKEN_DIGIT.findall(turn.lower)) >= _SHORTEST_CARD)
 
 
@@ -341,10 +342,10 @@ _CLAIMS_ROLE = fastre.compile(
 
 
 def _ai_identity_not_disclosed(view, _verification, _third_party, _commitments) -> FlagFinding | None:
-    for position, turn in enumerate(view.turns):
-        if not turn.is_caller or not asks_if_human(turn.lower):
+    for turn in view.caller_turns:  # a turn's index is its position in the call
+        if not asks_if_human(turn.lower):
             continue
-        reply = _next_assistant(view, position)
+        reply = _next_assistant(view, turn.index)
         if reply is None:
             continue
         text = reply.lower
@@ -383,10 +384,10 @@ _REPLIES_CHECKED = 3
 
 def _consent_revoked_ignored(view, verification, _third_party, _commitments) -> FlagFinding | None:
     asked = set(verification.asked_at)
-    for position, turn in enumerate(view.turns):
-        if not turn.is_caller or not revokes_consent(turn.lower):
+    for turn in view.caller_turns:  # a turn's index is its position in the call
+        if not revokes_consent(turn.lower):
             continue
-        ignored = _first_reply_ignoring(view, position, asked)
+        ignored = _first_reply_ignoring(view, turn.index, asked)
         if ignored is not None:
             _, request = _evidence(turn, lambda text: "stop" if revokes_consent(text) else None)
             return FlagFinding(ComplianceType.CONSENT_REVOKED_IGNORED, ignored.index,

@@ -13,20 +13,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from string import punctuation
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
+    C_INCR,
     N_SCALAR,
     NEGATE,
+    SPECIAL_CASES,
     SentimentIntensityAnalyzer,
-    SentiText,
+    normalize,
+    scalar_inc_dec,
 )
 
 from harness import fastre
 from harness.backends.rules.lexicon import Lexicon, tokens_of
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType, Role, SentimentLevel
-from harness.needles import ScreenedPattern
 
 # Heat at or above each bound reaches that level (calm below the first).
 # Calibrated once on the corpus with round numbers (a finer fit only memorises it).
@@ -378,7 +381,7 @@ def turn_heat(turn: Turn, previous_assistant: Turn | None = None) -> tuple[float
         cues.add("sarcasm")
         heat += 1.2
     elif _may_be_negative(tokens, text) and "self apology" not in found:
-        compound = _vader().polarity_scores(text)["compound"]
+        compound = _vader().compound(text)
         if compound < 0:
             heat += 1.6 * -compound
     if _echoes_assistant(turn, previous_assistant):
@@ -437,7 +440,7 @@ def _echoes_assistant(turn: Turn, previous_assistant: Turn | None) -> bool:
     if not 1 <= len(words) <= 5 or words[0] in {"yes", "yeah", "ok", "okay", "no", "sure", "thanks", "right"}:
         return False
     told = previous_assistant.lower
-    if not all(word in told for word in words):  # as text first: most fail that already, and it is
+    if not all(map(told.__contains__, words)):  # as text first: most fail that already, and it is
         return False  # a fraction of splitting the assistant's turn into words
     return set(words) <= set(_WORDS.findall(told))
 
@@ -538,26 +541,88 @@ def _vader() -> _Vader:
 
 
 class _Vader(SentimentIntensityAnalyzer):
-    """VADER's scores without its per-call waste, which made it the costliest step of a brief:
-    two helpers lower-case the whole word list again for every lexicon word they look at
-    (quadratic in the turn's length), and the emoji pass rebuilds the text a character at a time.
-    Only those steps are replaced, and they hand VADER's own rules the same words: every score is
-    VADER's (tests compare them on every corpus text)."""
+    """VADER's compound score without its per-call waste, which made it the costliest step of a
+    brief: its helpers lower-case the whole word list again for every lexicon word they look at
+    (quadratic in the turn's length), the emoji pass rebuilds the text a character at a time, and
+    it computes three more scores the rules do not read. VADER's rules are followed in VADER's
+    order on the same words, lower-cased once (tests compare the score to the bit with VADER's on
+    every corpus text and on random texts of the words its rules look at)."""
 
-    def polarity_scores(self, text: str) -> dict[str, float]:
-        sentitext = SentiText(self._describe_emoji(text))
-        words = sentitext.words_and_emoticons
+    def __init__(self) -> None:
+        super().__init__()
+        # VADER scores 0 for a booster without looking around it: only the other lexicon words count.
+        self._scored = frozenset(self.lexicon.keys() - BOOSTER_DICT.keys())
+
+    def compound(self, text: str) -> float:
+        """`polarity_scores(text)["compound"]`."""
+        text = self._describe_emoji(text)
+        words = [word if len(stripped := word.strip(punctuation)) <= 2 else stripped for word in text.split()]
+        lowers = list(map(str.lower, words))
+        scored = self._scored
+        # A word outside the lexicon scores 0, as does the "kind" of "kind of": most of a turn's words.
+        positions = [
+            i for i, lower in enumerate(lowers) if lower in scored and not (lower == "kind" and _next_is_of(lowers, i))
+        ]
+        if not positions:
+            return 0.0  # VADER's sum of zeros, normalised and rounded (or its score of no words)
+        capitals = sum(map(str.isupper, words))
+        is_cap_diff = 0 < capitals < len(words)  # VADER's allcap_differential: some words, not all
+        sentiments: list[float] = [0] * len(words)
         lexicon = self.lexicon
-        sentiments: list[float] = []
-        for i, item in enumerate(words):
-            lower = item.lower()
-            # VADER scores 0 for a word outside its lexicon, a booster and the "kind" of "kind of"
-            # without looking around them; they are most of a turn's words: no call for each.
-            if lower not in lexicon or lower in BOOSTER_DICT or (lower == "kind" and _next_is_of(words, i)):
-                sentiments.append(0)
+        for i in positions:
+            # A lexicon word with none of the words VADER's rules look for within three words
+            # around it (any word with "n't" is a negation to VADER), and not in capitals, keeps
+            # its lexicon valence (the rules add 0.0 and scale by nothing): most of them.
+            around = lowers[max(0, i - 3) : i + 3]
+            if (
+                _RULE_WORDS.isdisjoint(around)
+                and "n't" not in " ".join(around)
+                and not (is_cap_diff and words[i].isupper())
+            ):
+                sentiments[i] = lexicon[lowers[i]]
             else:
-                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
-        return self.score_valence(self._but_check(words, sentiments), sentitext.text)
+                sentiments[i] = self._valence(words, lowers, i, is_cap_diff)
+        if "but" in lowers:
+            sentiments = self._but_check(words, sentiments)
+        total = float(sum(sentiments))
+        emphasis = self._punctuation_emphasis(text)
+        if total > 0:
+            total += emphasis
+        elif total < 0:
+            total -= emphasis
+        return round(normalize(total), 4)
+
+    def _valence(self, words: list[str], lowers: list[str], i: int, is_cap_diff: bool) -> float:
+        """VADER's `sentiment_valence` for the lexicon word `i`, reading the lower-cased words."""
+        lexicon = self.lexicon
+        lower = lowers[i]
+        valence = lexicon[lower]
+        if lower == "no" and i != len(words) - 1 and lowers[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lowers[i - 1] == "no")
+            or (i > 1 and lowers[i - 2] == "no")
+            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[lower] * N_SCALAR
+        if words[i].isupper() and is_cap_diff:
+            valence = valence + C_INCR if valence > 0 else valence - C_INCR
+        for start_i in range(min(i, 3)):  # the (up to) three words before it that are not lexicon words
+            before = i - (start_i + 1)
+            if lowers[before] in lexicon:
+                continue
+            scalar = scalar_inc_dec(words[before], valence, is_cap_diff) if lowers[before] in BOOSTER_DICT else 0.0
+            if scalar != 0 and start_i:  # a booster two or three words back counts less
+                scalar = scalar * (0.95 if start_i == 1 else 0.9)
+            valence = _negation_check(valence + scalar, lowers, start_i, i)
+            if start_i == 2:
+                valence = _special_idioms_check(valence, lowers, i)
+        # VADER's _least_check: "least" before it negates, but not "at least" or "very least"
+        if i > 0 and lowers[i - 1] == "least" and "least" not in lexicon and (
+            i == 1 or lowers[i - 2] not in ("at", "very")
+        ):
+            valence = valence * N_SCALAR
+        return valence
 
     def _describe_emoji(self, text: str) -> str:
         """VADER's emoji pass: each emoji character becomes its description, after a space (the
@@ -568,43 +633,55 @@ class _Vader(SentimentIntensityAnalyzer):
             return text.strip()
         return "".join(" " + emojis[c] if c in emojis else c for c in text).strip()
 
-    @staticmethod
-    def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-        """VADER's rule for the word `start_i + 1` places before word `i`, as VADER writes it, but
-        lower-casing only the words it reads, and testing for a negation with a set lookup where
-        `negated([word])` scans its list of negations."""
-        before = [word.lower() for word in words[max(0, i - 3) : i]][::-1]  # before[0] = words[i - 1]
-        if start_i == 1:
-            if before[1] == "never" and before[0] in ("so", "this"):
-                return valence * 1.25
-            if before[1] == "without" and before[0] == "doubt":
-                return valence
-        elif start_i == 2:
-            if (before[2] == "never" and before[1] in ("so", "this")) or before[0] in ("so", "this"):
-                return valence * 1.25
-            if before[2] == "without" and (before[1] == "doubt" or before[0] == "doubt"):
-                return valence
-        word = before[start_i]
-        return valence * N_SCALAR if word in _NEGATIONS or "n't" in word else valence
 
-    # Idioms span three words back and two ahead of word `i`: given just that window (and `i`
-    # within it), VADER's own code lower-cases six words, not the whole turn.
-    @staticmethod
-    def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
-        if i < 3:  # never so from sentiment_valence; VADER would read words[i - 3] from the end
-            return SentimentIntensityAnalyzer._special_idioms_check(valence, words, i)
-        return SentimentIntensityAnalyzer._special_idioms_check(valence, words[i - 3 : i + 3], 3)
+def _next_is_of(lowers: list[str], i: int) -> bool:
+    return i + 1 < len(lowers) and lowers[i + 1] == "of"
 
 
 _NEGATIONS = frozenset(NEGATE)
 
 
-def _next_is_of(words: list[str], i: int) -> bool:
-    return i + 1 < len(words) and words[i + 1].lower() == "of"
+def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> float:
+    """VADER's rule for the word `start_i + 1` places before word `i`, as VADER writes it, but on
+    words lower-cased once, and testing for a negation with a set lookup where `negated([word])`
+    scans its list of negations."""
+    if start_i == 1:
+        if lowers[i - 2] == "never" and lowers[i - 1] in ("so", "this"):
+            return valence * 1.25
+        if lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
+            return valence
+    elif start_i == 2:
+        if (lowers[i - 3] == "never" and lowers[i - 2] in ("so", "this")) or lowers[i - 1] in ("so", "this"):
+            return valence * 1.25
+        if lowers[i - 3] == "without" and (lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"):
+            return valence
+    word = lowers[i - (start_i + 1)]
+    return valence * N_SCALAR if word in _NEGATIONS or "n't" in word else valence
+
+
+# Every phrase VADER's idiom rule looks up has two or three words; a window of words none of which
+# is a word of such a phrase cannot hold one.
+_IDIOM_WORDS = frozenset(
+    word for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase for word in phrase.split(" ")
+)
+
+
+# The words VADER's rules look for around a lexicon word: negations (with "never so" and "without
+# doubt"), boosters, the idioms' words, "no" (itself one too), "so", "this" and "least".
+_RULE_WORDS = frozenset({*_NEGATIONS, *BOOSTER_DICT, *_IDIOM_WORDS, "no", "so", "this", "least"})
+
+
+def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    """VADER's idiom rule, which spans three words back and two ahead of word `i` (i >= 3): given just
+    that window (and `i` within it), VADER's own code lower-cases six words, not the whole turn."""
+    window = lowers[i - 3 : i + 3]
+    if _IDIOM_WORDS.isdisjoint(window):
+        return valence
+    return SentimentIntensityAnalyzer._special_idioms_check(valence, window, 3)
 
 
 @cache
-def _profanity_words() -> tuple[frozenset[str], re.Pattern | ScreenedPattern]:
+def _profanity_words() -> tuple[frozenset[str], re.Pattern]:
     """better-profanity's curated word list, matched by word lookup: the library's own matcher
     tries every spelling variant and costs ~90 ms a sentence, far too slow for a 400-turn call."""
     from importlib.resources import files
@@ -614,8 +691,19 @@ def _profanity_words() -> tuple[frozenset[str], re.Pattern | ScreenedPattern]:
     )
     words = frozenset(e.strip().lower() for e in entries if e.strip() and " " not in e.strip())
     phrases = [e.strip().lower() for e in entries if " " in e.strip()]
-    # any of the phrases anywhere in the text: one scan, behind a substring screen (fastre)
-    return words, fastre.compile("|".join(map(re.escape, phrases)) or "(?!)")
+    return words, _anywhere(phrases)
+
+
+def _anywhere(phrases: list[str]) -> re.Pattern:
+    """A pattern that finds any of the phrases (of two words or more) anywhere in a text, as a
+    substring. Each is written from its first space: the space, the rest of the phrase, then its
+    first word checked behind. Starting with a literal, `re` jumps from space to space: half the
+    time of testing the phrases one by one as substrings, less than half their plain alternation."""
+    alternatives = []
+    for phrase in phrases:
+        first, rest = phrase.split(" ", 1)
+        alternatives.append(f"{re.escape(rest)}(?<={re.escape(first)} {re.escape(rest)})")
+    return re.compile(f" (?:{'|'.join(alternatives)})" if alternatives else "(?!)")
 
 
 def _profane(lower: str, tokens: list[str]) -> bool:

@@ -25,6 +25,7 @@ from harness import fastre
 from harness.backends.rules.sentences import Sentence, mentions_any, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType
+from harness.needles import ScreenedPattern
 from harness.privacy import digit_runs
 
 
@@ -74,10 +75,22 @@ _DETAILS: tuple[tuple[str, str], ...] = (
                        r"make sure i'?m speaking (with|to)|confirm who i'?m speaking|to protect your "
                        r"(information|account|identity|privacy)"),
 )
-_DETAIL_PATTERNS = tuple((label, fastre.compile(pattern)) for label, pattern in _DETAILS)
-_ANY_DETAIL = fastre.compile("|".join(f"(?:{pattern})" for _, pattern in _DETAILS))
+# The details that name a verification method; the last one, a general identity check, names none.
+_METHOD_PATTERNS = tuple((label, fastre.compile(pattern)) for label, pattern in _DETAILS if label != "identity check")
+_IDENTITY_CHECK = fastre.compile(dict(_DETAILS)["identity check"])
+
+
+def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
+    """`pattern` behind needles picked by hand, where `fastre` finds none ("?" and "at" are too short for
+    it): every match holds one of them, and sentences without any skip the regex."""
+    return ScreenedPattern(fastre.compile(pattern), needles)
+
+
 # A request, as opposed to a statement that merely mentions a detail ("born June 2nd, 1945").
-_REQUEST = fastre.compile(
+_REQUEST = _screened((
+    "?", "can you", "could you", "would you", "will you", "please ", "what's", "whats", "what is", "may i ", "can i ",
+    "need", "have to ", "let ", "go ahead and ", "to me", "last step", "to protect your", "text you", "send you",
+    "email you"),
     r"\?|\b(can|could|would|will) you\b|\bplease (tell|give|confirm|provide|read|say|spell)|\bwhat'?s\b|"
     r"\bwhat is\b|\bmay i (have|get|take)|\bcan i (have|get|take)|\bi'?ll need\b|\bi need\b|\bi'?d need\b|"
     r"\bi (need|have) to (verify|confirm)|\blet (me|'?s) (verify|confirm)|\bgo ahead and (give|read|tell)|"
@@ -177,7 +190,16 @@ _DETAIL_CUES: tuple[tuple[str, str], ...] = (
                 r"premium|declined|denied|charged off|late fee|fee|benefits?|status|pending|no-show|settlement|"
                 r"license|licence|rent|placed with)\b"),
 )
-_DETAIL_CUE_PATTERNS = tuple((kind, fastre.compile(pattern)) for kind, pattern in _DETAIL_CUES)
+# What every match of these cues holds (`fastre` finds no screen for them).
+_CUE_NEEDLES = {
+    "amount": ("$", "£", "€", "dollars", "pounds", "euros", "cents", "pence", "bucks", "quid"),
+    "address": ("street", "avenue", "road", "lane", "drive", "court", "terrace", "boulevard", "crescent", "parkway",
+                "apartment", "apt", "unit", "suite", "@", " dot ", " . "),
+}
+_DETAIL_CUE_PATTERNS = tuple(
+    (kind, _screened(_CUE_NEEDLES[kind], pattern) if kind in _CUE_NEEDLES else fastre.compile(pattern))
+    for kind, pattern in _DETAIL_CUES
+)
 # Every detail cue contains a digit, a currency sign or one of these words.
 _DETAIL_WORDS = frozenset("""dollars pounds euros cents pence bucks quid january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday
@@ -207,6 +229,8 @@ _FAIL_WORDS = frozenset("""match matches matched matching verify verified verifi
 _ASK_WORDS = frozenset("""birth dob born birthday birthdate zip postcode post postal social ssn sin insurance
     security secret maiden first pin passcode pass password passphrase code address last four 4 email phone member
     id policyholder policy verify identity confirm sure speaking protect verification read""".split())
+
+_SCREEN_WORDS = _PASS_WORDS | _FAIL_WORDS | _ASK_WORDS | _DETAIL_WORDS | _LOOKUP_WORDS
 
 
 @dataclass
@@ -246,23 +270,30 @@ def _on_caller_turn(walk: _Walk, turn: Turn) -> None:
 
 
 def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> None:
-    sentences = split_sentences(turn.lower)
-    vocabulary = words(turn.lower)
     # Cheap screens: most turns contain none of the words a pass, a failure or a request needs,
-    # and the screen words a turn has then screen its sentences (`mentions_any`).
-    pass_words = _PASS_WORDS & vocabulary
-    may_fail = bool(walk.asked_at) and not _FAIL_WORDS.isdisjoint(vocabulary)
-    ask_words = _ASK_WORDS & vocabulary
-    detail_words = _DETAIL_WORDS & vocabulary
+    # and the screen words a turn has then screen its sentences (`mentions_any`). A turn has few
+    # of them: each screen is cut from those, not from its whole vocabulary.
+    screen_words = _SCREEN_WORDS & words(turn.lower)
+    pass_words = _PASS_WORDS & screen_words
+    may_fail = bool(walk.asked_at) and not _FAIL_WORDS.isdisjoint(screen_words)
+    ask_words = _ASK_WORDS & screen_words
+    detail_words = _DETAIL_WORDS & screen_words
     may_disclose = bool(detail_words) or _DIGIT_OR_MONEY.search(turn.lower) is not None
-    lookup_words = _LOOKUP_WORDS & vocabulary
-    asked_here = [s for s in sentences if ask_words and mentions_any(s.text, ask_words)
-                  and _asks_for_verification(s) and not (may_fail and _FAIL.search(s.text))]
+    if not (pass_words or may_fail or ask_words or may_disclose):
+        # Nothing in the turn can pass, fail, ask or disclose: it is not even cut into sentences.
+        _end_turn(walk, turn, asked=False)
+        return
+    sentences = split_sentences(turn.lower)
+    lookup_words = _LOOKUP_WORDS & screen_words
+    asked = _asking_sentences(sentences, ask_words, may_fail) if ask_words else {}
     disclosed = in_record = False
+    # Earlier sentences whose lookup cue, if they have one, puts the rest of the turn in the record:
+    # searched only when a later sentence may disclose (most never need it).
+    unsearched: list[str] = []
     for sentence in sentences:
         text = sentence.text
         if pass_words and mentions_any(text, pass_words) \
-                and _is_pass(sentence, asked_here, attempted=bool(walk.asked_at or asked_here)):
+                and _is_pass(sentence, asked, attempted=bool(walk.asked_at or asked)):
             if walk.verified_at is None:
                 walk.verified_at = turn.index
             walk.failed_at, walk.pending_failure = None, False
@@ -271,31 +302,60 @@ def _on_assistant_turn(walk: _Walk, turn: Turn, recent_caller: list[Turn]) -> No
         # statement, not a failed attempt.
         if may_fail and walk.verified_at is None and walk.retried and _FAIL.search(text):
             walk.failed_at, walk.retried = turn.index, False
-        if sentence in asked_here:
+        looks_up = None  # whether the sentence has a lookup cue: searched for once, when first needed
+        if sentence.start in asked:
             if turn.index not in walk.asked_at:
                 walk.asked_at.append(turn.index)
-            walk.methods.extend(m for m in _details_asked(text) if m not in walk.methods)
+            walk.methods.extend(m for m in asked[sentence.start] if m not in walk.methods)
             walk.pending_failure, walk.retried = False, True  # a retry: the last answer is not final yet
         elif may_fail and _RETRY.search(text):
             walk.retried = True
-        elif may_disclose and not (sentence.is_question and asked_here) \
-                and _is_disclosure(sentence, detail_words, in_record, recent_caller):
-            disclosed = True
-            if walk.verified_at is None and turn.index not in walk.unverified_disclosures:
-                walk.unverified_disclosures.append(turn.index)
+        elif may_disclose and not (asked and sentence.is_question) and _may_be_detail(text, detail_words):
+            if not in_record and unsearched:
+                in_record = any(_LOOKUP_CUE.search(earlier) for earlier in unsearched)
+                unsearched = []
+            if not in_record:
+                looks_up = _LOOKUP_CUE.search(text) is not None
+            if _is_disclosure(sentence, in_record or looks_up, recent_caller):
+                disclosed = True
+                if walk.verified_at is None and turn.index not in walk.unverified_disclosures:
+                    walk.unverified_disclosures.append(turn.index)
         # "I've found the account. The balance is ..." - the lookup carries to the next sentences.
-        in_record = in_record or (
-            bool(lookup_words) and mentions_any(text, lookup_words) and bool(_LOOKUP_CUE.search(text))
-        )
+        if not in_record and lookup_words and mentions_any(text, lookup_words):
+            if looks_up is None:
+                unsearched.append(text)
+            else:
+                in_record = looks_up
     if disclosed:
         walk.disclosures.append(turn.index)
-    if walk.pending_failure and walk.verified_at is None and not asked_here and walk.retried:
+    _end_turn(walk, turn, asked=bool(asked))
+
+
+def _asking_sentences(
+    sentences: tuple[Sentence, ...], ask_words: frozenset[str], may_fail: bool
+) -> dict[int, list[str]]:
+    """The sentences asking for verification details, by start (unique in a turn), each with the
+    details it names for `Verification.methods`. `ask_words`: the ask words of their turn."""
+    asked = {}
+    for sentence in sentences:
+        text = sentence.text
+        # "?" is one of the request's alternatives: a question is a request without a search
+        if mentions_any(text, ask_words) and ("?" in text or _REQUEST.search(text)):
+            methods = [label for label, pattern in _METHOD_PATTERNS if pattern.search(text)]
+            # a request for any detail (one of them matches exactly when their alternation would)
+            if (methods or _IDENTITY_CHECK.search(text)) and not (may_fail and _FAIL.search(text)):
+                asked[sentence.start] = methods
+    return asked
+
+
+def _end_turn(walk: _Walk, turn: Turn, asked: bool) -> None:
+    if walk.pending_failure and walk.verified_at is None and not asked and walk.retried:
         # The caller could not answer and the assistant moved on without a pass or a retry.
         walk.failed_at, walk.pending_failure, walk.retried = turn.index, False, False
-    walk.last_assistant_asked = bool(asked_here)
+    walk.last_assistant_asked = asked
 
 
-def _is_pass(sentence: Sentence, asked_here: list[Sentence], attempted: bool) -> bool:
+def _is_pass(sentence: Sentence, asked: dict[int, list[str]], attempted: bool) -> bool:
     text = sentence.text
     strong = _STRONG_PASS.search(text)
     if strong:
@@ -303,28 +363,19 @@ def _is_pass(sentence: Sentence, asked_here: list[Sentence], attempted: bool) ->
         return not _CONDITION.search(text[max(0, strong.start() - 30) : strong.start()])
     # A soft "that matches" needs a verification question before it and none after it in the turn.
     return (attempted and bool(_SOFT_PASS.search(text)) and not _FAIL.search(text)
-            and not any(other.start > sentence.start for other in asked_here))
+            and not any(start > sentence.start for start in asked))
 
 
-def _asks_for_verification(sentence: Sentence) -> bool:
+def _may_be_detail(text: str, detail_words: frozenset[str]) -> bool:
+    """The screen before `_is_disclosure`; `detail_words`: the detail words of the sentence's turn."""
+    return mentions_any(text, detail_words) or _DIGIT_OR_MONEY.search(text) is not None
+
+
+def _is_disclosure(sentence: Sentence, looks_up: bool, recent_caller: list[Turn]) -> bool:
+    """An account-specific fact, in a sentence that looks something up (or follows one that did):
+    `looks_up` says whether it does."""
     text = sentence.text
-    # the request test first: it is the cheaper of the two, and most mentions are not requests
-    return _REQUEST.search(text) is not None and _ANY_DETAIL.search(text) is not None
-
-
-def _details_asked(text: str) -> list[str]:
-    return [label for label, pattern in _DETAIL_PATTERNS if label != "identity check" and pattern.search(text)]
-
-
-def _is_disclosure(
-    sentence: Sentence, detail_words: frozenset[str], in_record: bool, recent_caller: list[Turn]
-) -> bool:
-    """An account-specific fact, in a sentence that looks something up (or follows one that did).
-    `detail_words`: the detail words of the sentence's turn."""
-    text = sentence.text
-    if not mentions_any(text, detail_words) and not _DIGIT_OR_MONEY.search(text):
-        return False
-    if not (in_record or _LOOKUP_CUE.search(text) or _FACT_CUE.search(text)) or _GENERAL.search(text):
+    if not (looks_up or _FACT_CUE.search(text)) or _GENERAL.search(text):
         return False
     # "Which card was declined?" discloses nothing; "is this about the $500 charge?" does.
     kinds = _QUESTION_DETAIL_KINDS if sentence.is_question else None
