@@ -6,7 +6,7 @@ balance is ..."), so rules look at sentences in order rather than at whole turns
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from harness import fastre
@@ -28,6 +28,11 @@ class Sentence(NamedTuple):
         return self.text.endswith("?")
 
 
+# A Sentence made straight from its tuple: NamedTuple's own constructor is a Python function that
+# does the same, for every sentence of every turn.
+_sentence = partial(tuple.__new__, Sentence)
+
+
 @lru_cache(maxsize=4096)
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """`text` cut at sentence ends; the pieces keep their offsets so evidence can be quoted.
@@ -42,11 +47,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             continue
         piece = text[start:end].strip()
         if piece:
-            sentences.append(Sentence(piece, start, end))
+            sentences.append(_sentence((piece, start, end)))
         start = end
     tail = text[start:].strip()
     if tail:
-        sentences.append(Sentence(tail, start, len(text)))
+        sentences.append(_sentence((tail, start, len(text))))
     return tuple(sentences)
 
 

@@ -11,6 +11,9 @@ from harness.conversations import ConversationRecord
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
 _ALNUM = fastre.compile(r"[a-z0-9]+")
+# Every byte but a-z and 0-9 becomes a space: on ASCII text, splitting what `translate` leaves gives
+# the runs `_ALNUM` finds, for half the cost of the regex (bytes.translate is a table lookup a byte).
+_ALNUM_ONLY = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 
 
 class computed_once:
@@ -51,7 +54,10 @@ class Turn:
     def alnum_runs(self) -> frozenset[str]:
         """The maximal runs of letters and digits in `lower`. A pattern `\\bword\\b` can only match
         where `word` is one of them, so a set test screens out turns before any regex runs."""
-        return frozenset(_ALNUM.findall(self.lower))
+        lower = self.lower
+        if lower.isascii():
+            return frozenset(lower.encode().translate(_ALNUM_ONLY).decode().split())
+        return frozenset(_ALNUM.findall(lower))
 
     @property
     def is_caller(self) -> bool:
