@@ -122,15 +122,19 @@ def _scanning(body: str, start_class: str | None, flags: int) -> re.Pattern | No
     indexgroup = [None] * parsed.state.groups
     for name, index in parsed.state.groupdict.items():
         indexgroup[index] = name
-    # what re._compiler.compile does, with the info block replaced (`_sre.compile` validates it)
-    return _sre.compile(
-        body,
-        flags | parsed.state.flags,
-        info + code[1 + code[1] :],
-        parsed.state.groups - 1,
-        parsed.state.groupdict,
-        tuple(indexgroup),
-    )
+    # what re._compiler.compile does, with the info block replaced (`_sre.compile` validates it);
+    # should a later Python change the code's layout, the look-ahead takes over
+    try:
+        return _sre.compile(
+            body,
+            flags | parsed.state.flags,
+            info + code[1 + code[1] :],
+            parsed.state.groups - 1,
+            parsed.state.groupdict,
+            tuple(indexgroup),
+        )
+    except Exception:
+        return None
 
 
 # The characters that match an ASCII character case-blind, besides its two cases: re's Unicode
