@@ -63,6 +63,16 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern | ScreenedPattern:  # a 
     return result
 
 
+def screened(needles: tuple[str, ...], pattern: str, flags: int = 0) -> ScreenedPattern:
+    """`compile(pattern)` behind needles picked by hand, where the pattern yields none or only common
+    ones ("call", "my"): every match must hold one of them, which tests/test_needles_sampled.py
+    checks on texts written from the pattern itself."""
+    compiled = compile(pattern, flags)
+    result = ScreenedPattern(compiled._pattern if isinstance(compiled, ScreenedPattern) else compiled, needles)
+    _AUTHORED[id(result)] = (result, pattern, skips_to(compiled))
+    return result
+
+
 # What each compiled pattern was written as, and the start class it was given, for the tests that
 # compare it with plain `re`. Patterns are compiled once, at import: this holds a few hundred.
 _AUTHORED: dict[int, tuple[object, str, str | None]] = {}

@@ -179,3 +179,12 @@ def test_skipping_ahead_never_changes_a_match_on_random_text(pattern, flags):
 
 def _span(match):
     return None if match is None else (match.span(), match.groups())
+
+
+def test_a_pattern_behind_needles_picked_by_hand_matches_like_plain_re():
+    pattern = r"\b(?:i|we) (?:refunded|waived)\b"
+    compiled = fastre.screened(("refunded", "waived"), pattern)
+    assert isinstance(compiled, ScreenedPattern) and fastre.authored(compiled) == pattern
+    assert fastre.skips_to(compiled) is not None
+    for text in ("so i refunded it", "we waived it", "i refund", "", "waived"):
+        assert [m.span() for m in compiled.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]

@@ -14,14 +14,6 @@ from typing import NamedTuple
 
 from harness import fastre
 from harness.backends.rules.sentences import words
-from harness.needles import ScreenedPattern
-
-
-def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
-    """`pattern` behind needles picked by hand, where `fastre` finds none or common ones ("call", "pay "):
-    every match holds one of them, and turns without any skip the regex."""
-    return ScreenedPattern(fastre.compile(pattern), needles)
-
 
 # Each detector first checks that the turn has one of its trigger words (every alternative of
 # its patterns contains one), so a long call costs a set lookup per turn, not a dozen regexes.
@@ -31,7 +23,7 @@ def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
 _WHAT = (r"(real |actual |live |human |an actual |a real |even a |actually a |really a )?(person|human|human being|"
          r"people|bot|robot|machine|computer|ai|a\.i\.|chatbot|chat bot|automated|lady|woman|man|guy|"
          r"operator|agent|someone real)")
-_ASKS_IF_HUMAN = _screened((
+_ASKS_IF_HUMAN = fastre.screened((
     "re you", "r you", "re u ", "r u ", "re ya ", "r ya ", "talking ", "speaking ", "chatting ", "is this ", "is that ",
     "is it ", "is there ", "human or", "person or", "bot or", "machine or", "computer or", "ai or", "who am i ",
     "you're ", "youre "),
@@ -71,7 +63,7 @@ def asks_if_human(text: str) -> bool:
 
 _CHANNEL = r"(call|calling|calls|ring|ringing|text|texting|texts|text messages|messages|messaging|email|emails|" \
            r"emailing|contact|contacting|robocalls?|voicemails?|letters|mail|mailers|notifications)"
-_REVOKES = _screened((
+_REVOKES = fastre.screened((
     "stop", "quit", "cease", "no more", "enough with the", "knock off the", "lay off the", "don't ", "dont ", "do not ",
     "never ", "take me", "take my", "take this number", "remove me", "remove my", "remove this number", "get me",
     "get my", "get this number", "not call", "not-call", "dnc", "opt ", "unsubscribe", "rather", "prefer", " consent",
@@ -128,7 +120,7 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(remove|take) (all )?(of )?my (personal )?(data|info|information|details) (from|off|out of) (your|the) "
         r"(records|system|systems|database|files)\b|"
         r"\bforget me\b")),
-    ("access", _screened((
+    ("access", fastre.screened((
         "what data", "what info", "what details", "what personal", "who have you", "who did you", "on me", "about me",
         "who you", "copy of", "record of", "subject access", "right to ", "data access", "data subject"),
         r"\bwhat (data|info|information|details|personal (data|information)) (you|y'all|your company|you guys|you "
@@ -141,7 +133,7 @@ _DATA_RIGHTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(copy|record) of (all )?(my|the) (personal )?(data|information|info) (you|that you)\b|"
         r"\bcopy of (all )?(the )?(personal )?(data|information|info) (you|that you)( \w+)? (hold|have|keep|store)\b|"
         r"\bsubject access( request)?\b|\bright to (access|know)\b|\bdata (access|subject) request\b")),
-    ("stop sale or sharing", _screened(("sold", "sell", "shar", "opt "),
+    ("stop sale or sharing", fastre.screened(("sold", "sell", "shar", "opt "),
         r"\b(don'?t|do not) (want )?(it |my (data|info|information|details) )?(to be )?(sold|shared|sell|share)\b|"
         r"\b(stop|quit) (selling|sharing) (my|our)\b|\bopt (me )?out of (the )?(sale|sharing|selling|data)\b|"
         r"\bdo not sell\b")),
@@ -223,7 +215,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         "laid job fired work unemployed unemployment afford pay make fixed benefits social disability ssi ssdi "
         "welfare stamps hardship behind evicted eviction evict evicting bankrupt bankruptcy paycheck coming "
         "groceries food rent electric dollars bucks mortgage lose losing foreclosure foreclosed foreclosing "
-        "repossessed repossession single"), _screened(_HARDSHIP_NEEDLES,
+        "repossessed repossession single"), fastre.screened(_HARDSHIP_NEEDLES,
         r"\b(laid off|lost (my|his|her) job|got fired|out of work|unemploy(ed|ment)|(can'?t|cannot|can not) "
         r"(afford|pay (it|that|this|the (bill|rent))|make (rent|ends meet))|fixed income|on benefits|on (social "
         r"security|disability|ssi|ssdi|welfare|food stamps)|(social security|disability) (check|checks|income|"
@@ -240,7 +232,7 @@ _VULNERABILITY: tuple[_Kind, ...] = (
         r"schizophren\w+)\b")),
     # Its triggers ("i", "he") are in most turns: the needles screen the regex too.
     _Kind("older caller", _triggers(
-        "i'm i he's she's he she elderly pensioner senior"), _screened(_AGE_NEEDLES,
+        "i'm i he's she's he she elderly pensioner senior"), fastre.screened(_AGE_NEEDLES,
         r"\b((i'?m|i am|he'?s|he is|she'?s|she is) (7[5-9]|8\d|9\d|seventy[- ](five|six|seven|eight|nine)|eighty"
         r"[\w-]*|ninety[\w-]*)( years old)?(?! (dollars|bucks|pounds|percent|minutes|days|miles|short|over))|elderly|"
         r"pensioner|senior citizen)\b")),

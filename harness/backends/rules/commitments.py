@@ -24,7 +24,6 @@ from harness import fastre
 from harness.backends.rules.sentences import Sentence, cased_slice, mentions_any, safe_quote, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding
 from harness.contract import MarkerType
-from harness.needles import ScreenedPattern
 
 
 @dataclass(frozen=True)
@@ -36,15 +35,10 @@ class Commitment:
     quote: str = ""  # the promising sentence as said (masked, shortened), for callers that word their own text
 
 
-def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
-    """`pattern` behind needles picked by hand, where `fastre` finds none or common ones ("call", "send"):
-    every match holds one of them, and sentences without any skip the regex."""
-    return ScreenedPattern(fastre.compile(pattern), needles)
-
 
 _ADVERBS = r"(?:also |now |just |then |personally |definitely |certainly |go ahead and |make sure to |right away )*"
 # "I'll <verb>", "we will <verb>": the verb decides whether it is a promise.
-_FIRST_PERSON_FUTURE = _screened(("ll", "going to", "make sure"),
+_FIRST_PERSON_FUTURE = fastre.screened(("ll", "going to", "make sure"),
     r"\b(?:i'?ll|i will|i'?m going to|i am going to|we'?ll|we will|we'?re going to|let me make sure)\s+"
     + _ADVERBS + r"(?P<verb>[a-z]+)(?P<rest>(?: [\w$£€'.,-]+){0,3})"
 )
@@ -58,11 +52,11 @@ _NOT_A_PROMISE_AFTER = fastre.compile(
 )
 _HANDOFF_AFTER = fastre.compile(r"^ (you|this call) (through|over|to)\b")
 _CAUSATIVE_OK = fastre.compile(r"^ (the|that|those|your|it|them|someone|somebody|a|an)\b")
-_YOU_WILL = _screened(("you'll", "you will"),
+_YOU_WILL = fastre.screened(("you'll", "you will"),
     r"\byou(?:'ll| will)\s+(?:also |now |still |definitely |then )*(?P<verb>get|receive|have|see|be (?:refunded|"
     r"credited|reimbursed|contacted|called|notified|sent|receiving|getting|hearing)|hear back|no longer)\b"
 )
-_SOMEONE_WILL = _screened(("'ll", " will"),
+_SOMEONE_WILL = fastre.screened(("'ll", " will"),
     r"\b(?:someone|somebody|a (?:\w+ )?(?:nurse|representative|rep|specialist|agent|technician|adjuster|manager|"
     r"supervisor|member of (?:our|the) team|caseworker|coordinator)|(?:the|our|your) (?:\w+ ){0,2}(?:team|office|"
     r"department|desk|adjuster|doctor|provider)|they|he|she)(?: (?:from|in|at|on) (?:the |our )?[\w-]+(?: [\w-]+)?)?"
@@ -70,7 +64,7 @@ _SOMEONE_WILL = _screened(("'ll", " will"),
     r"(?:call|contact|reach out|follow up|get back|email|text|review|be in touch|send|look into|come out|visit|"
     r"have|handle|process|mail|ring|respond|reply|get in touch|reach you)\b"
 )
-_DONE_FOR_CALLER = _screened(("i've", "i have"),
+_DONE_FOR_CALLER = fastre.screened(("i've", "i have"),
     r"\bi(?:'ve| have)\s+(?:gone ahead and |just |now |also |already )*(?:applied|waived|refunded|credited|removed|"
     r"placed|booked|scheduled|rescheduled|submitted|opened|extended|cancell?ed|canceled|taken|set|blocked|raised|"
     r"logged|escalated|reversed|adjusted|arranged|requested|filed|marked|reinstated|approved|issued|processed|"
@@ -79,7 +73,7 @@ _DONE_FOR_CALLER = _screened(("i've", "i have"),
     r"(?:address|contact|preferences?|number|email))\b"
 )
 # "your claim will be approved", "the fee will be waived": an outcome stated as settled.
-_WILL_BE_DONE = _screened(("will be", "will get", "'ll be", "'ll get", "going to be", "going to get"),
+_WILL_BE_DONE = fastre.screened(("will be", "will get", "'ll be", "'ll get", "going to be", "going to get"),
     r"\b(?:will|'ll|is going to|are going to) (?:be|get) (?:fully |definitely |completely |all )?(?:refunded|credited|"
     r"reimbursed|waived|removed|reversed|approved|covered|paid|fixed|resolved|restored|processed|cancell?ed|"
     r"applied|adjusted|dropped|wiped|cleared|closed|deleted|back|settled|forgiven|taken off|sent|mailed|"
@@ -92,17 +86,17 @@ _ASSURANCE = fastre.compile(
     r"consider it done)\b"
 )
 # "That charge has been removed": an outcome reported as done, unless read off the record ("I see ...").
-_HAS_BEEN_DONE = _screened(("has been", "have been"),
+_HAS_BEEN_DONE = fastre.screened(("has been", "have been"),
     r"\b(?:has|have) been (?:fully )?(?:refunded|credited|reimbursed|waived|removed|reversed|approved|cancell?ed|"
     r"taken off|wiped|cleared|forgiven|adjusted|applied)\b"
 )
 _READ_FROM_RECORD = fastre.compile(r"\b(?:i (?:can )?see|it (?:looks|shows|says)|according to|shows|showing|records)\b")
 # "You won't be charged for this."
-_YOU_WONT_PAY = _screened(("you won't", "you wont", "you will not", "you don't", "you dont", "you do not"),
+_YOU_WONT_PAY = fastre.screened(("you won't", "you wont", "you will not", "you don't", "you dont", "you do not"),
                           r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
                           r"(?:need|have) to pay|owe)\b")
 # "We won't contact you there again": a promise to refrain.
-_WONT_AGAIN = _screened((" won't ", " wont ", " will not ", " will no longer", "'ll no longer"),
+_WONT_AGAIN = fastre.screened((" won't ", " wont ", " will not ", " will no longer", "'ll no longer"),
                         r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
                         r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
 # Sending the caller a verification code is part of the check, not a promise to them.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from harness import fastre
 from harness.backends.rules.sentences import split_sentences, words
 from harness.backends.rules.text import CallView, Turn
-from harness.needles import ScreenedPattern
 
 _RELATION_WORDS = (
     r"mother|mom|mum|mommy|mama|father|dad|daddy|papa|husband|wife|partner|spouse|son|daughter|"
@@ -33,11 +32,6 @@ _HELD = (
 )
 
 
-def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
-    """`pattern` behind needles picked by hand, where `fastre` finds none ("my", "in" are too common for it):
-    every match holds one of them, and turns without any skip the regex."""
-    return ScreenedPattern(fastre.compile(pattern), needles)
-
 
 _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "I'm calling for my dad", "it's about my mum actually, not me" - not "it's for my wife" (a gift)
@@ -46,10 +40,11 @@ _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"this is)( \w+)? (about|regarding|on behalf of)) (my|our) " + _RELATION
         + r"\b(?!'s? (birthday|wedding|party|graduation|funeral|present|gift))")),
     # "my mom's account", "my husband's prescription"
-    ("relative's account", _screened(("my ", "our "), r"\b(my|our) " + _RELATION + r"'?s( \w+){0,2} " + _HELD + r"\b")),
+    ("relative's account",
+     fastre.screened(("my ", "our "), r"\b(my|our) " + _RELATION + r"'?s( \w+){0,2} " + _HELD + r"\b")),
     ("on behalf of", fastre.compile(r"\bon behalf of (?!myself|me\b|us\b)")),
     # "the account's in her name", "the case is under my mother", "it's in my husband's name"
-    ("held in another's name", _screened((
+    ("held in another's name", fastre.screened((
         "in his name", "in her name", "in their name", "under his name", "under her name", "under their name", "in my ",
         "under my "),
         r"\b(account|policy|lease|case|claim|card|plan|loan|reservation|booking|bill|it|everything|that)"
@@ -57,7 +52,7 @@ _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r" (all )?(in|under) ((his|her|their) name|my " + _RELATION + r"\b)")),
     ("held in another's name", fastre.compile(r"\b(in|under) (my )?" + _RELATION + r"'s name\b")),
     # "I'm her daughter", "I'm his carer"
-    ("relation to the holder", _screened(("m his ", "m her ", "m their "),
+    ("relation to the holder", fastre.screened(("m his ", "m her ", "m their "),
         r"\b(i'?m|i am) (his|her|their) (" + _RELATION + r"|carer|caregiver|care giver|guardian|"
         r"conservator|executor|power of attorney|poa|representative|rep)\b")),
     ("carer or attorney", fastre.compile(
@@ -75,7 +70,7 @@ _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(i|we) (handle|manage|do|pay|look after|take care of|sort out|deal with)( all)? (of )?(his|her|their|"
         r"my " + _ANY_RELATION + r"'s) (bills|finances|accounts?|affairs|money|paperwork|medications?|pills|meds)\b")),
     # "it's my grandma's, she doesn't do phones" - but not "it's my son's birthday present"
-    ("relative's account", _screened(("s my ", "s our "), r"\b(it'?s|it is|this is|that'?s) (my|our) " + _RELATION
+    ("relative's account", fastre.screened(("s my ", "s our "), r"\b(it'?s|it is|this is|that'?s) (my|our) " + _RELATION
                                       + r"'s(?=[,.;!?]| -|$| " + _HELD + r"\b)")),
 )
 # Every signal above needs one of these words (a relation, "behalf", "name", a holder noun ...).

@@ -25,7 +25,6 @@ from harness import fastre
 from harness.backends.rules.sentences import Sentence, mentions_any, split_sentences, words
 from harness.backends.rules.text import CallView, MarkerFinding, Turn
 from harness.contract import MarkerType
-from harness.needles import ScreenedPattern
 from harness.privacy import digit_runs
 
 
@@ -80,14 +79,9 @@ _METHOD_PATTERNS = tuple((label, fastre.compile(pattern)) for label, pattern in 
 _IDENTITY_CHECK = fastre.compile(dict(_DETAILS)["identity check"])
 
 
-def _screened(needles: tuple[str, ...], pattern: str) -> ScreenedPattern:
-    """`pattern` behind needles picked by hand, where `fastre` finds none ("?" and "at" are too short for
-    it): every match holds one of them, and sentences without any skip the regex."""
-    return ScreenedPattern(fastre.compile(pattern), needles)
-
 
 # A request, as opposed to a statement that merely mentions a detail ("born June 2nd, 1945").
-_REQUEST = _screened((
+_REQUEST = fastre.screened((
     "?", "can you", "could you", "would you", "will you", "please ", "what's", "whats", "what is", "may i ", "can i ",
     "need", "have to ", "let ", "go ahead and ", "to me", "last step", "to protect your", "text you", "send you",
     "email you"),
@@ -197,7 +191,7 @@ _CUE_NEEDLES = {
                 "apartment", "apt", "unit", "suite", "@", " dot ", " . "),
 }
 _DETAIL_CUE_PATTERNS = tuple(
-    (kind, _screened(_CUE_NEEDLES[kind], pattern) if kind in _CUE_NEEDLES else fastre.compile(pattern))
+    (kind, fastre.screened(_CUE_NEEDLES[kind], pattern) if kind in _CUE_NEEDLES else fastre.compile(pattern))
     for kind, pattern in _DETAIL_CUES
 )
 # Every detail cue contains a digit, a currency sign or one of these words.
