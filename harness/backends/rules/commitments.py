@@ -35,7 +35,6 @@ class Commitment:
     quote: str = ""  # the promising sentence as said (masked, shortened), for callers that word their own text
 
 
-
 _ADVERBS = r"(?:also |now |just |then |personally |definitely |certainly |go ahead and |make sure to |right away )*"
 # "I'll <verb>", "we will <verb>": the verb decides whether it is a promise.
 _FIRST_PERSON_FUTURE = fastre.screened(("ll", "going to", "make sure"),
@@ -93,12 +92,12 @@ _HAS_BEEN_DONE = fastre.screened(("has been", "have been"),
 _READ_FROM_RECORD = fastre.compile(r"\b(?:i (?:can )?see|it (?:looks|shows|says)|according to|shows|showing|records)\b")
 # "You won't be charged for this."
 _YOU_WONT_PAY = fastre.screened(("you won't", "you wont", "you will not", "you don't", "you dont", "you do not"),
-                          r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
-                          r"(?:need|have) to pay|owe)\b")
+                                r"\byou (?:won'?t|will not|don'?t|do not) (?:be (?:charged|billed|liable|responsible)|"
+                                r"(?:need|have) to pay|owe)\b")
 # "We won't contact you there again": a promise to refrain.
 _WONT_AGAIN = fastre.screened((" won't ", " wont ", " will not ", " will no longer", "'ll no longer"),
-                        r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
-                        r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
+                              r"\b(?:we|i)(?: won'?t| will not| will no longer|'ll no longer) "
+                              r"(?:call|contact|text|email|message|charge|bill|send|ring)\b")
 # Sending the caller a verification code is part of the check, not a promise to them.
 _VERIFICATION_CODE = fastre.compile(r"\b(?:text\w*|sen[dt]\w*|email\w*)\b[^.]*\bcode\b|\bcode\b[^.]*\b(?:text|sent)\b")
 # "If you can tell me the time, I'll add it": an offer that waits on the caller.

@@ -462,8 +462,10 @@ def _dates(turn: Turn) -> list[Fact]:
 def _format_date(match: re.Match) -> str | None:
     month_text, day, day2, month2, num_month, num_day, _year = match.groups()
     if month_text or month2:
-        month_word = (month_text or month2).lower()[:3]
-        month = _MONTH_NAMES.get(month_word) or _month_starting(month_word)
+        # the long s ("ſep") is an "s" to the case-blind pattern; any other miss is no month
+        month = _MONTH_NAMES.get((month_text or month2).lower()[:3].replace("\u017f", "s"))
+        if month is None:
+            return None
         number = int(day or day2)
         return f"{month} {number}" if 1 <= number <= 31 else None
     month_number, day_number = int(num_month), int(num_day)
@@ -474,12 +476,6 @@ def _format_date(match: re.Match) -> str | None:
 
 # "sep" -> "September": the three letters a month's name is matched by name it.
 _MONTH_NAMES = {month[:3]: month.capitalize() for month in _MONTHS}
-
-
-def _month_starting(month_word: str) -> str:
-    # Only a case-blind match through a non-ASCII letter ("ſep") is not a key of _MONTH_NAMES; no
-    # month starts with it either, and `next` raises StopIteration, as it always did.
-    return next(m for m in _MONTHS if m.startswith(month_word)).capitalize()
 
 
 def _emails(turn: Turn) -> list[Fact]:

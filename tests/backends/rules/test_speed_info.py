@@ -11,7 +11,7 @@ import pytest
 
 from harness import fastre
 from harness.backends.rules import information as info
-from harness.backends.rules.text import Turn
+from harness.backends.rules.text import CallView, Turn
 from harness.contract import Role
 from harness.fixtures.load import load_corpus
 from harness.privacy import DIGIT_WORDS, REPEATERS, find_card_numbers, find_sensitive
@@ -171,10 +171,11 @@ def test_month_names_are_the_months_their_first_letters_start():
         assert info._format_date(match) == f"{month.capitalize()} 5"
 
 
-def test_a_month_read_through_a_folded_letter_still_raises():
-    # "ſep" matches case-blind; no month starts with it: as before, extraction stops there
-    with pytest.raises(StopIteration):
-        info._format_date(info._DATE.search("\u017fep 5"))
+def test_a_month_read_through_a_folded_letter_is_that_month():
+    # "ſep" (long s) matches case-blind; it used to stop the brief with StopIteration
+    assert info._format_date(info._DATE.search("\u017fep 5")) == "September 5"
+    view = CallView((Turn(0, Role.USER, "due \u017fep 5th, not march 3rd"),))
+    assert [f.value for f in info.extract_information(view) if f.kind == "date"] == ["September 5", "March 3"]
 
 
 def test_word_counts_are_the_lengths_of_split_lower_texts():
