@@ -20,23 +20,20 @@ class _TurnPattern:
     """A case-blind pattern searched in a turn's lower-cased text, behind the words every match
     holds. An ASCII turn (almost every one) without any of them as a word (`Turn.alnum_runs`,
     which the rules compute once per turn), or one of `substrings` as text, is skipped with one
-    set test; on the others the pattern matches case exactly (the text and the pattern's letters
-    are lower case: the same matches, for a third less). Another turn gets the pattern as written:
-    case-blind `re` matches letters such as "ſ" to "s", which neither shortcut mirrors."""
+    set test; on the others the pattern matches case exactly (`fastre.CaseBlind`). Another turn
+    gets the pattern as written: the word screen holds for ASCII text only."""
 
     def __init__(self, pattern: str, words: str, substrings: tuple[str, ...] = ()) -> None:
-        self._case_blind = fastre.compile(pattern, re.I)
-        self._lower_case = fastre.compile(pattern)
+        self.pattern = fastre.CaseBlind(pattern)
         self._words = frozenset(words.split())
         self._substrings = substrings
 
     def in_turn(self, turn: Turn) -> bool:
         lower = turn.lower
-        if not lower.isascii():
-            return self._case_blind.search(lower) is not None
-        if self._words.isdisjoint(turn.alnum_runs) and not any(s in lower for s in self._substrings):
+        screened_out = self._words.isdisjoint(turn.alnum_runs) and not any(s in lower for s in self._substrings)
+        if screened_out and lower.isascii():
             return False
-        return self._lower_case.search(lower) is not None
+        return self.pattern.search(lower) is not None
 
 
 _ASKS_FOR_HUMAN = _TurnPattern(

@@ -10,7 +10,6 @@ them: "882041176", "$120.50", "October 14".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -45,26 +44,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _CaseBlind:
-    """A case-blind pattern whose letters are all lower case. On ASCII text it runs as its
-    case-sensitive twin over the lower-cased text, which matches the same spans (case-blind
-    matching of ASCII letters compares their lower cases) in about half the time; the groups of
-    such a match come lower-cased."""
-
-    __slots__ = ("_blind", "_twin")
-
-    def __init__(self, pattern: str) -> None:
-        self._blind = fastre.compile(pattern, re.I)
-        self._twin = fastre.compile(pattern)
-
-    def search(self, text: str) -> re.Match | None:
-        return self._twin.search(text.lower()) if text.isascii() else self._blind.search(text)
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        return self._twin.finditer(text.lower()) if text.isascii() else self._blind.finditer(text)
-
-
-_LABEL = _CaseBlind(
+_LABEL = fastre.CaseBlind(
     r"\b(" + "|".join(f"(?:{pattern})" for pattern, _ in _LABELS) + r")(?:'s)?\s*(?:number|no\.?|num|code|id|#)?\b"
 )
 _LETTER_SPELLING = fastre.compile(r"\b([a-z])\s+(?:as in|like|for)\s+[a-z]+\b", re.I)
@@ -87,7 +67,7 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = _CaseBlind(
+_DATE = fastre.CaseBlind(
     rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+{_MONTH}\b|"
     r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"
 )
@@ -97,7 +77,7 @@ _DATE_CONTEXT = fastre.compile(
     r"cancel(?:l?ed)?|shut ?off|disconnect(?:ion)?|install(?:ation)?|check-?in|move|court|hearing)\b",
     re.I,
 )
-_ISSUE_CUES = _CaseBlind(
+_ISSUE_CUES = fastre.CaseBlind(
     r"\b(?:charged|charge|bill|refund|cancel|broken|not working|doesn't work|isn't working|stopped|missing|never|"
     r"wrong|problem|issue|help with|calling about|calling because|want to|need to|trying to|got a letter|"
     r"denied|declined|late|outage|out|lost|stolen|damaged|dispute|error|owe|shut ?off|delay|delayed)\b"

@@ -86,8 +86,7 @@ _INTRODUCTION_PATTERN = (  # in lower case: matched case-blind, or as it is on l
     r"that's me|(?:it's|it'd be|it should be) under(?: the name)?)"
     r",?\s+(?:(?:uh|um|er),?\s+)?"
 )
-_INTRODUCTION = fastre.compile(_INTRODUCTION_PATTERN, re.I)
-_INTRODUCTION_IN_LOWER_CASE = fastre.compile(_INTRODUCTION_PATTERN)
+_INTRODUCTION = fastre.CaseBlind(_INTRODUCTION_PATTERN)
 # Within a turn that already gave a name: "Bex, well, Rebecca", "Jon, I mean John".
 _SELF_CORRECTION = fastre.compile(r"\b(?:well|i mean|or rather|actually|sorry)[,]?\s+", re.I)
 _OTHER_PERSON = fastre.compile(
@@ -229,11 +228,8 @@ def _may_start_a_name(text: str, introduction_end: int, opening: bool) -> bool:
 
 
 def _introductions(text: str) -> dict[int, str]:
-    """Where each introduction ends -> its words in lower case. The pattern runs a third faster
-    matching case exactly, so an ASCII text is matched lower-cased (same length, same offsets);
-    another, where lower-casing may change a length, case-blind."""
-    if text.isascii():
-        return {m.end(): m.group() for m in _INTRODUCTION_IN_LOWER_CASE.finditer(text.lower())}
+    """Where each introduction ends -> its words in lower case (`fastre.CaseBlind`: lower-casing
+    an ASCII text keeps its offsets)."""
     return {m.end(): m.group().lower() for m in _INTRODUCTION.finditer(text)}
 
 

@@ -132,7 +132,7 @@ def test_codes_read_as_the_plain_reading_reads_them(offset):
 
 
 def test_codes_after_every_label_read_as_before():
-    pairs = [(text, m.end()) for text in TEXTS for m in re.finditer(fastre.authored(info._LABEL._blind), text, re.I)]
+    pairs = [(text, m.end()) for text in TEXTS for m in re.finditer(fastre.authored(info._LABEL.case_blind), text, re.I)]
     assert len(pairs) > 1000
     assert [info._read_code(t, s) for t, s in pairs] == [plain_read_code(t, s) for t, s in pairs]
 
@@ -144,14 +144,14 @@ CASE_BLIND = {"label": info._LABEL, "date": info._DATE, "issue": info._ISSUE_CUE
 
 @pytest.mark.parametrize("name", sorted(CASE_BLIND))
 def test_case_blind_patterns_have_only_lower_case_letters(name):
-    pattern = fastre.authored(CASE_BLIND[name]._blind)
+    pattern = fastre.authored(CASE_BLIND[name].case_blind)
     assert re.search(r"(?<!\\)[A-Z]", pattern) is None
 
 
 @pytest.mark.parametrize("name", sorted(CASE_BLIND))
 def test_case_blind_patterns_match_the_same_spans(name):
     twin = CASE_BLIND[name]
-    plain = re.compile(fastre.authored(twin._blind), re.I)
+    plain = re.compile(fastre.authored(twin.case_blind), re.I)
     for text in TEXTS:
         expected = [(m.span(), [g and g.lower() for g in m.groups()]) for m in plain.finditer(text)]
         found = [(m.span(), [g and g.lower() for g in m.groups()]) for m in twin.finditer(text)]

@@ -67,7 +67,7 @@ ESCALATION_WORDS = """
 @pytest.mark.parametrize("name", ["_ASKS_FOR_HUMAN", "_TRANSFER_ANNOUNCED"])
 def test_a_turn_pattern_finds_what_its_case_blind_pattern_finds(name):
     screened = getattr(escalation, name)
-    authored = fastre.authored(screened._case_blind)
+    authored = fastre.authored(screened.pattern.case_blind)
     plain = re.compile(authored, re.I)
     for text in [*TEXTS, *word_soups(ESCALATION_WORDS, 20000, 11), *samples(authored, 20000, 13)]:
         turn = Turn(0, Role.USER, text)
